@@ -1,0 +1,182 @@
+"""Who may see what: the access rules, in one place.
+
+Every view, form, download and task asks these functions for its objects;
+nothing else filters by role. Each returns a queryset (one SQL query, with
+the rules as subqueries), so callers can filter, order and paginate it.
+
+- leader: everything in their own school.
+- teacher: students in the classes they teach and students assigned to them,
+  and those students' whānau.
+- whānau member: only the students they are linked to *with access*.
+- student: themselves.
+- anyone else: nothing. Views turn "nothing" into a 404, never a 403.
+
+A person may hold several of these at once (a teacher whose own child is at
+the school): what they see is the union.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from learners.models import Classroom, Student
+from partnerships.models import AuditEvent, School, Staff, WhanauLink, WhanauMember
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _led_school_ids(user) -> QuerySet:
+    return Staff.objects.filter(user=user, role=Staff.Role.LEADER).values("school_id")
+
+
+def _staff_school_ids(user) -> QuerySet:
+    return Staff.objects.filter(user=user).values("school_id")
+
+
+def _taught_scope(user) -> Q:
+    """Students a teacher teaches, while they are still on that school's staff."""
+    taught_classes = Classroom.teachers.through.objects.filter(user=user).values("classroom_id")
+    assigned = Student.assigned_teachers.through.objects.filter(user=user).values("student_id")
+    return Q(school_id__in=_staff_school_ids(user)) & (
+        Q(classroom_id__in=taught_classes) | Q(pk__in=assigned)
+    )
+
+
+def students_managed_by(user) -> QuerySet[Student]:
+    """Students whose record this person may change: their leaders and teachers."""
+    if not _signed_in(user):
+        return Student.objects.none()
+    return Student.objects.filter(Q(school_id__in=_led_school_ids(user)) | _taught_scope(user))
+
+
+def students_visible_to(user) -> QuerySet[Student]:
+    """Students this person may see at all."""
+    if not _signed_in(user):
+        return Student.objects.none()
+    linked = WhanauLink.objects.with_access().filter(whanau__user=user).values("student_id")
+    return Student.objects.filter(
+        Q(school_id__in=_led_school_ids(user))
+        | _taught_scope(user)
+        | Q(pk__in=linked)
+        | Q(user=user)
+    )
+
+
+def classes_visible_to(user) -> QuerySet[Classroom]:
+    """Classes a leader's school runs, or a teacher teaches."""
+    if not _signed_in(user):
+        return Classroom.objects.none()
+    return Classroom.objects.filter(
+        Q(school_id__in=_led_school_ids(user))
+        | Q(school_id__in=_staff_school_ids(user), teachers=user)
+    ).distinct()
+
+
+def schools_led_by(user) -> QuerySet[School]:
+    if not _signed_in(user):
+        return School.objects.none()
+    return School.objects.filter(pk__in=_led_school_ids(user))
+
+
+def staff_visible_to(user) -> QuerySet[Staff]:
+    """Staff lists are for leaders."""
+    if not _signed_in(user):
+        return Staff.objects.none()
+    return Staff.objects.filter(school_id__in=_led_school_ids(user))
+
+
+def whanau_links_managed_by(user) -> QuerySet[WhanauLink]:
+    """The whānau of the students a leader or teacher manages, with their details."""
+    return WhanauLink.objects.filter(student__in=students_managed_by(user))
+
+
+def whanau_members_visible_to(user) -> QuerySet[WhanauMember]:
+    """Whānau a leader or teacher may contact. A whānau member sees only themselves."""
+    if not _signed_in(user):
+        return WhanauMember.objects.none()
+    managed_links = WhanauLink.objects.filter(
+        whanau=OuterRef("pk"), student__in=students_managed_by(user)
+    )
+    return WhanauMember.objects.filter(
+        Q(school_id__in=_led_school_ids(user)) | Q(Exists(managed_links)) | Q(user=user)
+    )
+
+
+def own_whanau_links(user) -> QuerySet[WhanauLink]:
+    """A whānau member's own links to their tamariki, where they have access."""
+    if not _signed_in(user):
+        return WhanauLink.objects.none()
+    return WhanauLink.objects.with_access().filter(whanau__user=user)
+
+
+def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
+    """The audit trail is for leaders of the school."""
+    if not _signed_in(user):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(school_id__in=_led_school_ids(user))
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What hats a signed-in person wears, for navigation and home pages."""
+
+    led_school_ids: frozenset[int] = frozenset()
+    staff_school_ids: frozenset[int] = frozenset()
+    is_whanau: bool = False
+    student_id: int | None = None
+    schools: dict[int, School] = field(default_factory=dict)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.led_school_ids)
+
+    @property
+    def is_teacher(self) -> bool:
+        return bool(self.staff_school_ids - self.led_school_ids)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_school_ids)
+
+    @property
+    def is_student(self) -> bool:
+        return self.student_id is not None
+
+    @property
+    def led_school(self) -> School | None:
+        """The school a leader's pages are about (the first, if they lead several)."""
+        for school_id in sorted(self.led_school_ids):
+            return self.schools[school_id]
+        return None
+
+
+def roles_of(user) -> Roles:
+    """Two queries, whatever the person's number of memberships."""
+    if not _signed_in(user):
+        return Roles()
+    memberships = list(Staff.objects.filter(user=user).select_related("school"))
+    flags = (
+        type(user)
+        .objects.filter(pk=user.pk)
+        .annotate(
+            is_whanau=Exists(WhanauLink.objects.with_access().filter(whanau__user=OuterRef("pk"))),
+        )
+        .values_list("is_whanau", "student__pk")
+        .get()
+    )
+    return Roles(
+        led_school_ids=frozenset(m.school_id for m in memberships if m.role == Staff.Role.LEADER),
+        staff_school_ids=frozenset(m.school_id for m in memberships),
+        is_whanau=flags[0],
+        student_id=flags[1],
+        schools={m.school_id: m.school for m in memberships},
+    )
+
+
+def request_roles(request) -> Roles:
+    """``roles_of`` for the signed-in person, worked out once per request."""
+    if not hasattr(request, "_mahi_tahi_roles"):
+        request._mahi_tahi_roles = roles_of(request.user)
+    return request._mahi_tahi_roles

@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import (
+    AuditEvent,
+    Invitation,
+    School,
+    Staff,
+    User,
+    WhanauLink,
+    WhanauMember,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_active", "is_staff", "last_login"]
+    search_fields = ["email", "name"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["name", "preferred_language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
+    ]
+
+
+class StaffInline(admin.TabularInline):
+    model = Staff
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "weekly_update_weekday", "weekly_update_time"]
+    search_fields = ["name"]
+    inlines = [StaffInline]
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role", "title"]
+    list_filter = ["role", "school"]
+    search_fields = ["user__name", "user__email"]
+    list_select_related = ["user", "school"]
+    autocomplete_fields = ["user"]
+
+
+class WhanauLinkInline(admin.TabularInline):
+    model = WhanauLink
+    extra = 0
+    autocomplete_fields = ["student"]
+
+
+@admin.register(WhanauMember)
+class WhanauMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "school", "preferred_language", "preferred_contact"]
+    list_filter = ["school", "preferred_language", "needs_interpreter", "needs_childcare"]
+    search_fields = ["name", "email"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["user"]
+    inlines = [WhanauLinkInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "school", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["kind", "school"]
+    search_fields = ["email", "name"]
+    list_select_related = ["school"]
+    readonly_fields = ["key_hash", "sent_at", "accepted_at", "accepted_by"]
+    raw_id_fields = ["student", "invited_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only, here as everywhere."""
+
+    list_display = ["at", "actor", "action", "object_type", "student", "summary"]
+    list_filter = ["action", "school"]
+    list_select_related = ["actor", "student"]
+    search_fields = ["summary", "actor__name", "student__last_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,106 @@
+"""Forms for inviting people, joining, and whānau details and preferences."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Staff, WhanauLink, WhanauMember
+
+
+class StaffInviteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Staff.Role.choices, initial=Staff.Role.TEACHER
+    )
+
+
+class WhanauInviteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the student"),
+        choices=WhanauLink.Relationship.choices,
+        initial=WhanauLink.Relationship.PARENT,
+    )
+    language = forms.ChoiceField(
+        label=_("Language for the invitation"), choices=settings.LANGUAGES, initial="en"
+    )
+
+
+class WhanauJoinForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    language = forms.ChoiceField(label=_("Your language"), choices=settings.LANGUAGES)
+
+
+class StaffJoinForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, needs_password: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        if not needs_password:
+            del self.fields["password1"]
+            del self.fields["password2"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "password1" not in self.fields:
+            return cleaned
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class WhanauLinkForm(forms.ModelForm):
+    class Meta:
+        model = WhanauLink
+        fields = ["relationship", "has_access", "receives_weekly_update"]
+
+
+PREFERENCE_FIELDS = [
+    "preferred_language",
+    "preferred_contact",
+    "preferred_meeting_times",
+    "needs_childcare",
+    "needs_interpreter",
+    "interpreter_language",
+    "accessibility_needs",
+]
+
+
+class WhanauMemberForm(forms.ModelForm):
+    """A whānau member's contact details and preferences, as staff record them."""
+
+    class Meta:
+        model = WhanauMember
+        fields = ["name", "phone", *PREFERENCE_FIELDS]
+
+
+class WhanauPreferencesForm(forms.ModelForm):
+    """The same preferences, as the whānau member sets them for themselves."""
+
+    class Meta:
+        model = WhanauMember
+        fields = ["phone", *PREFERENCE_FIELDS]
+        labels = {
+            "preferred_meeting_times": _("Times that suit you for a conversation"),
+            "needs_childcare": _("I need childcare to come to a meeting"),
+            "needs_interpreter": _("I would like an interpreter"),
+        }
