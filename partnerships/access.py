@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from learners.models import Classroom, Student
-from partnerships.models import AuditEvent, School, Staff, WhanauLink, WhanauMember
+from partnerships.models import AuditEvent, School, Staff, User, WhanauLink, WhanauMember
 
 
 def _signed_in(user) -> bool:
@@ -158,8 +158,7 @@ def roles_of(user) -> Roles:
         return Roles()
     memberships = list(Staff.objects.filter(user=user).select_related("school"))
     flags = (
-        type(user)
-        .objects.filter(pk=user.pk)
+        User.objects.filter(pk=user.pk)
         .annotate(
             is_whanau=Exists(WhanauLink.objects.with_access().filter(whanau__user=OuterRef("pk"))),
         )

@@ -34,7 +34,7 @@ from partnerships.forms import (
     WhanauMemberForm,
     WhanauPreferencesForm,
 )
-from partnerships.models import Invitation, School, WhanauMember
+from partnerships.models import Invitation, School, User, WhanauMember
 
 PER_PAGE = 50
 
@@ -242,7 +242,7 @@ def invitation_accept(request, key: str):
             status=410 if error.invitation else 404,
         )
     is_staff = invitation.kind == Invitation.Kind.STAFF
-    existing = type(request.user).objects.filter(email=invitation.email).first()
+    existing = User.objects.filter(email=invitation.email).first()
     if is_staff:
         form = StaffJoinForm(
             request.POST or None,

@@ -157,8 +157,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
+
+def mailer_from_url(url_env: dict) -> dict:
+    """Django's MAILERS entry from django-environ's reading of an EMAIL_URL."""
+    backend = url_env["EMAIL_BACKEND"]
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": url_env.get("EMAIL_HOST", "localhost"),
+            "port": url_env.get("EMAIL_PORT", 25),
+            "username": url_env.get("EMAIL_HOST_USER", ""),
+            "password": url_env.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": url_env.get("EMAIL_USE_TLS", False),
+            "use_ssl": url_env.get("EMAIL_USE_SSL", False),
+            "timeout": 30,
+        }
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": url_env.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 # Email: EMAIL_URL such as smtp+tls://user:password@host:587 in production.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mahi Tahi <kiaora@mahitahi.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails are built from this, as a task has no request to ask.

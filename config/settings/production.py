@@ -1,11 +1,13 @@
 """Production settings: every secret from the environment, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import STORAGES, env, mailer_from_url
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# No default: a real mail server, e.g. smtp+tls://user:password@host:587.
+MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL"))}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

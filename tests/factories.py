@@ -1,0 +1,97 @@
+"""Factories for the test suite: one per model, each making a valid object in its own school."""
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+
+from learners.models import Classroom, SignInCard, Student
+from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"Test School {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and obj.email:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Staff.Role.TEACHER
+
+
+class LeaderFactory(StaffFactory):
+    role = Staff.Role.LEADER
+
+
+class ClassroomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Classroom
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    year_level = 4
+
+    @factory.post_generation
+    def teachers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.teachers.add(*extracted)
+
+
+class StudentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Student
+
+    school = factory.SubFactory(SchoolFactory)
+    classroom = factory.SubFactory(ClassroomFactory, school=factory.SelfAttribute("..school"))
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    year_level = 4
+    start_date = datetime.date(2026, 2, 2)
+
+
+class WhanauMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WhanauMember
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory, password=None)
+    name = factory.SelfAttribute("user.name")
+    email = factory.SelfAttribute("user.email")
+
+
+class WhanauLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WhanauLink
+
+    student = factory.SubFactory(StudentFactory)
+    whanau = factory.SubFactory(WhanauMemberFactory, school=factory.SelfAttribute("..student.school"))
+    relationship = WhanauLink.Relationship.MOTHER
+
+
+class SignInCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignInCard
+
+    student = factory.SubFactory(StudentFactory)

@@ -1,0 +1,117 @@
+"""Every page against every role: allowed (200), hidden (404) or sent to sign in.
+
+This matrix grows with every page. A row lists, for one page, what each role
+gets; another school's or another family's object is always a 404.
+"""
+
+import pytest
+from django.urls import reverse
+
+ROLES = [
+    "anonymous",
+    "leader",
+    "teacher",
+    "other_teacher",
+    "whanau",
+    "no_access_whanau",
+    "other_whanau",
+    "student_user",
+    "other_school_leader",
+]
+
+OK, HIDDEN, SIGN_IN = 200, 404, "sign in"
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def only(*allowed, default=HIDDEN):
+    return {role: (OK if role in allowed else default) for role in ROLES} | {"anonymous": SIGN_IN}
+
+
+STAFF_OF_STUDENT = only("leader", "teacher")
+
+# page name -> (url builder from the world, expected outcome per role)
+PAGES = {
+    "home": (lambda w: reverse("home"), everyone(OK)),
+    "student_detail": (
+        lambda w: reverse("student_detail", args=[w.student.pk]),
+        only("leader", "teacher", "whanau", "student_user"),
+    ),
+    "student_edit": (lambda w: reverse("student_edit", args=[w.student.pk]), STAFF_OF_STUDENT),
+    "student_card": (lambda w: reverse("student_card", args=[w.student.pk]), STAFF_OF_STUDENT),
+    "student_whanau": (lambda w: reverse("student_whanau", args=[w.student.pk]), STAFF_OF_STUDENT),
+    "whanau_link_edit": (
+        lambda w: reverse("whanau_link_edit", args=[w.student.pk, w.link.pk]),
+        STAFF_OF_STUDENT,
+    ),
+    "student_history": (
+        lambda w: reverse("student_history", args=[w.student.pk]),
+        only("leader"),
+    ),
+    "class_detail": (
+        lambda w: reverse("class_detail", args=[w.classroom.pk]),
+        STAFF_OF_STUDENT,
+    ),
+    # Lists: staff of any school get their own school's list, never ours (checked below).
+    "school_students": (
+        lambda w: reverse("school_students"),
+        only("leader", "teacher", "other_teacher", "other_school_leader"),
+    ),
+    "school_staff": (lambda w: reverse("school_staff"), only("leader", "other_school_leader")),
+    "school_whanau": (lambda w: reverse("school_whanau"), only("leader", "other_school_leader")),
+    "whanau_preferences": (
+        lambda w: reverse("whanau_preferences"),
+        only("whanau", "other_whanau"),
+    ),
+    "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),
+    # Signed-in people are sent on from the sign-in page.
+    "account_login": (lambda w: reverse("account_login"), everyone(302) | {"anonymous": OK}),
+}
+
+
+def _sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_access(client, world, page, role):
+    """Each role gets exactly what the access rules allow on each page."""
+    url_for, outcomes = PAGES[page]
+    expected = outcomes[role]
+    _sign_in(client, world, role)
+    response = client.get(url_for(world))
+    if expected == SIGN_IN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("page", ["school_students", "school_whanau", "school_staff", "home"])
+def test_another_school_sees_none_of_ours(client, world, page):
+    """A leader of another school sees no name from ours on their own lists."""
+    client.force_login(world.other_school_leader)
+    content = client.get(reverse(page)).content.decode()
+    assert world.student.last_name not in content
+    assert world.link.whanau.name not in content
+    assert world.school.name not in content
+
+
+@pytest.mark.parametrize(
+    "name", ["student_detail", "student_edit", "student_card", "student_whanau", "student_history"]
+)
+def test_unknown_student_is_not_found(client, world, name):
+    """An id that matches no student is a 404, like one the leader may not see."""
+    client.force_login(world.leader)
+    assert client.get(reverse(name, args=[999_999])).status_code == 404
+
+
+def test_link_of_another_student_is_not_found(client, world):
+    """A whānau link id paired with the wrong student's id is a 404."""
+    client.force_login(world.leader)
+    url = reverse("whanau_link_edit", args=[world.classmate.pk, world.link.pk])
+    assert client.get(url).status_code == 404
