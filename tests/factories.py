@@ -26,9 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
-    def verified_email(obj, create, extracted, **kwargs):
-        if create and obj.email:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+    def verified_email(self, create, extracted, **kwargs):
+        if create and self.email:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -54,9 +54,9 @@ class ClassroomFactory(factory.django.DjangoModelFactory):
     year_level = 4
 
     @factory.post_generation
-    def teachers(obj, create, extracted, **kwargs):
+    def teachers(self, create, extracted, **kwargs):
         if create and extracted:
-            obj.teachers.add(*extracted)
+            self.teachers.add(*extracted)
 
 
 class StudentFactory(factory.django.DjangoModelFactory):
@@ -86,7 +86,9 @@ class WhanauLinkFactory(factory.django.DjangoModelFactory):
         model = WhanauLink
 
     student = factory.SubFactory(StudentFactory)
-    whanau = factory.SubFactory(WhanauMemberFactory, school=factory.SelfAttribute("..student.school"))
+    whanau = factory.SubFactory(
+        WhanauMemberFactory, school=factory.SelfAttribute("..student.school")
+    )
     relationship = WhanauLink.Relationship.MOTHER
 
 

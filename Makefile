@@ -1,0 +1,53 @@
+# Mahi Tahi: `make run` serves the demo, `make test` runs every check CI runs.
+
+# Python 3.12 or newer: the repo's .python-version (3.13) where pyenv is used,
+# otherwise the newest python3.1x on the PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $(HOME)/.pyenv/versions/3.13*/bin/python; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages benchmark-seed clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Mahi Tahi needs Python 3.12 or newer (python3.13 recommended)." >&2; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var/celery/queue var/celery/control var/media
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo | tee var/demo-logins.txt
+	@worker_pid=""; \
+	trap 'test -n "$$worker_pid" && kill $$worker_pid 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/celery -A config worker --beat --pool solo --loglevel INFO \
+		--schedule var/celerybeat-schedule & worker_pid=$$!; \
+	(sleep 6; echo; cat var/demo-logins.txt; echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops the web server and the worker)") & \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite://:memory: \
+		$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=mahitahi.example EMAIL_URL=smtp://localhost:25 \
+		$(MANAGE) check --deploy --fail-level WARNING
+	@# The compiled catalogues are committed; where gettext is installed, check they compile.
+	if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore '.venv/*' -v0; fi
+	$(BIN)/python -m pytest
+
+# Translators: refresh the catalogues after changing user-facing text.
+messages: $(STAMP)
+	$(MANAGE) makemessages --locale mi --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles db.sqlite3
