@@ -22,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    name = factory.Faker("name")
+    name = factory.Sequence(lambda n: f"Person {n:04d}")
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
@@ -65,8 +65,8 @@ class StudentFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     classroom = factory.SubFactory(ClassroomFactory, school=factory.SelfAttribute("..school"))
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    first_name = factory.Sequence(lambda n: f"Ākonga{n:04d}")
+    last_name = factory.Sequence(lambda n: f"Whānau{n:04d}")
     year_level = 4
     start_date = datetime.date(2026, 2, 2)
 

@@ -118,7 +118,8 @@ LOGIN_REDIRECT_URL = "home"
 # accounts are made by accepting an invitation.
 ACCOUNT_ADAPTER = "partnerships.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# The password field must be declared for staff to sign in with one; sign-up stays closed.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
@@ -156,7 +157,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-
 
 
 def mailer_from_url(url_env: dict) -> dict:
