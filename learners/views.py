@@ -66,7 +66,7 @@ def student_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def student_card(request, pk: int):
     """The printable sign-in card, and issuing or revoking it."""
-    student = get_object_or_404(students_managed_by(request.user), pk=pk)
+    student = get_object_or_404(students_managed_by(request.user).select_related("school"), pk=pk)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.sign_in_card_revoke(student=student, by=request.user)
