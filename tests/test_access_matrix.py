@@ -4,8 +4,13 @@ This matrix grows with every page. A row lists, for one page, what each role
 gets; another school's or another family's object is always a 404.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Invitation, hash_key
 
 ROLES = [
     "anonymous",
@@ -66,9 +71,26 @@ PAGES = {
         only("whanau", "other_whanau"),
     ),
     "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),
+    "card_sign_in_qr": (lambda w: reverse("card_sign_in_qr", args=["ABCD2345"]), everyone(OK)),
+    # An invitation link is for whoever holds it; it reveals only the school and child's first name.
+    "invitation_accept": (lambda w: _invitation_url(w), everyone(OK)),
     # Signed-in people are sent on from the sign-in page.
     "account_login": (lambda w: reverse("account_login"), everyone(302) | {"anonymous": OK}),
 }
+
+
+def _invitation_url(world) -> str:
+    key = "matrix-test-key"
+    Invitation.objects.create(
+        school=world.school,
+        kind=Invitation.Kind.WHANAU,
+        email="new@example.org",
+        name="New",
+        student=world.student,
+        key_hash=hash_key(key),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    return reverse("invitation_accept", args=[key])
 
 
 def _sign_in(client, world, role):
