@@ -20,7 +20,7 @@ def record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         student=student,
         action=action,
-        object_type=obj._meta.verbose_name,
+        object_type=obj._meta.label_lower,  # stable, whatever language is active
         object_id=obj.pk,
         summary=summary[:300],
     )

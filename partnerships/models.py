@@ -417,3 +417,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    @property
+    def object_label(self) -> str:
+        """What was viewed or changed, in the reader's language: “student”, “goal”…"""
+        from django.apps import apps
+
+        try:
+            return apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.object_type

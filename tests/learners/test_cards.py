@@ -23,7 +23,9 @@ def test_teacher_issues_a_printable_card(client, world):
     content = client.get(reverse("student_card", args=[world.student.pk])).content.decode()
     assert card.display_code in content
     assert 'src="data:image/svg+xml' in content
-    assert AuditEvent.objects.filter(student=world.student, object_type="sign-in card").exists()
+    assert AuditEvent.objects.filter(
+        student=world.student, object_type="learners.signincard"
+    ).exists()
 
 
 def test_student_signs_in_with_the_typed_code(client, world):
