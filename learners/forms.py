@@ -1,9 +1,22 @@
-"""Forms for a student's details and learner profile, and for signing in with a card."""
+"""Forms for students, their goals, next steps, evidence and comments, and card sign-in."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from learners.models import CARD_CODE_LENGTH, Classroom, Student, normalise_card_code
+from learners.models import (
+    CARD_CODE_LENGTH,
+    COMMENT_MAX_LENGTH,
+    Classroom,
+    Disposition,
+    Evidence,
+    Goal,
+    HomeActivity,
+    LearningArea,
+    NextStep,
+    Student,
+    normalise_card_code,
+)
 from partnerships.models import User
 
 
@@ -57,3 +70,128 @@ class CardCodeForm(forms.Form):
                 params={"n": CARD_CODE_LENGTH},
             )
         return code
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "success_criteria", "learning_area", "dispositions", "target_date"]
+        widgets = {
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dispositions": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, school_id: int, can_set_status: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this school's lists: a forged id from another school is a field error.
+        self.fields["learning_area"].queryset = LearningArea.objects.filter(school_id=school_id)
+        self.fields["dispositions"].queryset = Disposition.objects.filter(school_id=school_id)
+        if can_set_status:
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"), choices=Goal.Status.choices, initial=self.instance.status
+            )
+
+    def save(self, commit=True):
+        if "status" in self.cleaned_data:
+            self.instance.status = self.cleaned_data["status"]
+        return super().save(commit)
+
+
+class NextStepForm(forms.ModelForm):
+    class Meta:
+        model = NextStep
+        fields = ["text", "where", "taken_by"]
+
+
+class HomeActivityForm(forms.ModelForm):
+    class Meta:
+        model = HomeActivity
+        fields = ["title", "instructions"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write something before posting."),
+            "max_length": _(
+                "Please keep a comment under %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write something before posting."))
+        return body
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.CharField(label=_("Why hide it?"), max_length=300)
+
+
+# What each accepted file starts with. The browser's word for the type is not trusted.
+FILE_SIGNATURES = [
+    (b"\xff\xd8\xff", "image/jpeg", Evidence.Kind.PHOTO),
+    (b"\x89PNG\r\n\x1a\n", "image/png", Evidence.Kind.PHOTO),
+    (b"GIF87a", "image/gif", Evidence.Kind.PHOTO),
+    (b"GIF89a", "image/gif", Evidence.Kind.PHOTO),
+    (b"%PDF-", "application/pdf", Evidence.Kind.PDF),
+]
+
+
+def _sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, content_type, kind in FILE_SIGNATURES:
+        if head.startswith(signature):
+            return content_type, kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", Evidence.Kind.PHOTO
+    return None
+
+
+class EvidenceForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(
+        label=_("Photo or PDF"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, GIF or WebP) or a PDF, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("That file is %(size)s MB; the limit is %(limit)s MB. Try a smaller photo."),
+                params={
+                    "size": round(upload.size / 1_000_000, 1),
+                    "limit": settings.EVIDENCE_MAX_BYTES // 1_000_000,
+                },
+            )
+        head = upload.read(16)
+        upload.seek(0)
+        sniffed = _sniff(head)
+        if sniffed is None:
+            raise forms.ValidationError(
+                _("Only photos (JPEG, PNG, GIF, WebP) and PDFs can be added.")
+            )
+        upload.checked_content_type, upload.evidence_kind = sniffed
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("note") and not cleaned.get("file"):
+            raise forms.ValidationError(_("Add a note, a photo or a PDF."))
+        return cleaned

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 YEAR_LEVELS = [(n, _("Year %(n)s") % {"n": n}) for n in range(0, 14)]
@@ -187,3 +188,333 @@ class SignInCard(models.Model):
     @property
     def display_code(self) -> str:
         return f"{self.code[:4]}-{self.code[4:]}"
+
+
+# ---------------------------------------------------------------------------
+# Goals, written together by the student, their teachers and their whānau.
+# ---------------------------------------------------------------------------
+
+DEFAULT_LEARNING_AREAS = [
+    _("English"),
+    _("The arts"),
+    _("Health and physical education"),
+    _("Learning languages"),
+    _("Mathematics and statistics"),
+    _("Science"),
+    _("Social sciences"),
+    _("Technology"),
+    _("Te reo Māori"),
+]
+DEFAULT_DISPOSITIONS = [_("Resilient"), _("Resourceful"), _("Responsive")]
+
+
+class LearningArea(models.Model):
+    """A school's list of learning areas (by default, the NZ curriculum's)."""
+
+    school = models.ForeignKey(
+        "partnerships.School", on_delete=models.CASCADE, related_name="learning_areas"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("learning area")
+        verbose_name_plural = _("learning areas")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="learning_area_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Disposition(models.Model):
+    """A learning disposition a school builds, such as resilient, resourceful, responsive."""
+
+    school = models.ForeignKey(
+        "partnerships.School", on_delete=models.CASCADE, related_name="dispositions"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("disposition")
+        verbose_name_plural = _("dispositions")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="disposition_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Voice(models.TextChoices):
+    """Whose voice a contribution is: the dashboards count school voice against whānau/student."""
+
+    STUDENT = "student", _("Student")
+    WHANAU = "whanau", _("Whānau")
+    TEACHER = "teacher", _("Teacher")
+    LEADER = "leader", _("Leader")
+
+    @classmethod
+    def school_voices(cls) -> set[str]:
+        return {cls.TEACHER, cls.LEADER}
+
+
+class GoalQuerySet(models.QuerySet):
+    def for_student(self, student):
+        return self.filter(student=student)
+
+    def in_list_order(self):
+        """Active first, then achieved, then set aside; newest first within each."""
+        order = models.Case(
+            models.When(status=Goal.Status.ACTIVE, then=0),
+            models.When(status=Goal.Status.ACHIEVED, then=1),
+            default=2,
+        )
+        return self.alias(status_order=order).order_by("status_order", "-created_at", "-pk")
+
+    def with_agreement(self):
+        """Whether the student, their whānau and a teacher have agreed, as booleans from SQL."""
+        agreed = GoalAgreement.objects.filter(goal=models.OuterRef("pk"))
+        return self.annotate(
+            student_agreed=models.Exists(agreed.filter(voice=Voice.STUDENT)),
+            whanau_agreed=models.Exists(agreed.filter(voice=Voice.WHANAU)),
+            school_agreed=models.Exists(agreed.filter(voice__in=Voice.school_voices())),
+        )
+
+
+class Goal(models.Model):
+    """A learning goal, co-constructed: who proposed it, and who has agreed to it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        SET_ASIDE = "set_aside", _("Set aside")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    success_criteria = models.TextField(
+        _("what success looks like"),
+        max_length=2000,
+        help_text=_("How will we all know when this goal is reached?"),
+    )
+    learning_area = models.ForeignKey(
+        LearningArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("learning area"),
+    )
+    dispositions = models.ManyToManyField(
+        Disposition, blank=True, related_name="goals", verbose_name=_("dispositions it builds")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_by_voice = models.CharField(_("proposed by"), max_length=16, choices=Voice.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        indexes = [models.Index(fields=["student", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def school_id(self) -> int:
+        return self.student.school_id
+
+
+class GoalAgreement(models.Model):
+    """One person's agreement to a goal as it stands. Changing the goal asks again."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="agreements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    voice = models.CharField(max_length=16, choices=Voice.choices)
+    agreed_at = models.DateTimeField(_("agreed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "user"], name="agree_once_per_goal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} agreed to {self.goal}"
+
+
+class NextStep(models.Model):
+    """An agreed next step towards a goal, at school, at home or both."""
+
+    class Where(models.TextChoices):
+        SCHOOL = "school", _("At school")
+        HOME = "home", _("At home")
+        BOTH = "both", _("At school and at home")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="next_steps")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("next step"), max_length=300)
+    where = models.CharField(_("where"), max_length=8, choices=Where.choices, default=Where.SCHOOL)
+    taken_by = models.CharField(
+        _("who takes it"), max_length=16, choices=Voice.choices[:3], default=Voice.STUDENT
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def school_id(self) -> int:
+        return self.goal.student.school_id
+
+
+class HomeActivity(models.Model):
+    """Something a family can do at home for a next step, written to need no help."""
+
+    next_step = models.ForeignKey(NextStep, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=150)
+    instructions = models.TextField(
+        _("how to do it at home"),
+        max_length=2000,
+        help_text=_("Plain steps a family can follow without help, e.g. a game to play."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("home-learning activity")
+        verbose_name_plural = _("home-learning activities")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A random name: the original may hold a child's name, and is kept in the row instead.
+    return f"evidence/{instance.goal.student.school_id}/{secrets.token_hex(16)}"
+
+
+class Evidence(models.Model):
+    """Evidence of learning on a goal: a note, a photo or a PDF, from anyone on the goal."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        PHOTO = "photo", _("Photo")
+        PDF = "pdf", _("PDF")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    voice = models.CharField(max_length=16, choices=Voice.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.note[:50]
+
+
+class GoalCommentQuerySet(models.QuerySet):
+    def shown(self):
+        return self.filter(hidden_at__isnull=True)
+
+    def unanswered_whanau(self):
+        """Whānau comments with no later word from the school on the same goal."""
+        answered = GoalComment.objects.filter(
+            goal=models.OuterRef("goal"),
+            voice__in=Voice.school_voices(),
+            created_at__gt=models.OuterRef("created_at"),
+        )
+        return self.shown().filter(voice=Voice.WHANAU).exclude(models.Exists(answered))
+
+
+COMMENT_MAX_LENGTH = 2000
+
+
+class GoalComment(models.Model):
+    """A comment on a goal. Its voice (whose it is) feeds the listening dashboards."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    voice = models.CharField(max_length=16, choices=Voice.choices)
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = GoalCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["goal", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class CommentNotice(models.Model):
+    """One teacher to be told of one whānau comment, in a digest. Claimed before sending."""
+
+    comment = models.ForeignKey(GoalComment, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "recipient"], name="notice_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"comment {self.comment_id} → user {self.recipient_id}"

@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from learners.models import Classroom, Student
+from learners.models import (
+    Classroom,
+    Evidence,
+    Goal,
+    GoalComment,
+    NextStep,
+    Student,
+    Voice,
+)
 from partnerships.models import AuditEvent, School, Staff, User, WhanauLink, WhanauMember
 
 
@@ -116,6 +124,89 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     if not _signed_in(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(school_id__in=_led_school_ids(user))
+
+
+def goals_visible_to(user) -> QuerySet[Goal]:
+    """Goals of the students this person may see."""
+    return Goal.objects.filter(student__in=students_visible_to(user))
+
+
+def goals_managed_by(user) -> QuerySet[Goal]:
+    """Goals a leader or teacher of the student may edit, with their next steps."""
+    return Goal.objects.filter(student__in=students_managed_by(user))
+
+
+def goals_editable_by(user) -> QuerySet[Goal]:
+    """Staff edit any goal of their students; students and whānau edit the goals they proposed."""
+    return Goal.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(student__in=students_visible_to(user), proposed_by=user)
+    )
+
+
+def next_steps_visible_to(user) -> QuerySet[NextStep]:
+    return NextStep.objects.filter(goal__in=goals_visible_to(user))
+
+
+def next_steps_managed_by(user) -> QuerySet[NextStep]:
+    return NextStep.objects.filter(goal__in=goals_managed_by(user))
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(goal__in=goals_visible_to(user))
+
+
+def comments_visible_to(user) -> QuerySet[GoalComment]:
+    """Comments on goals they can see; hidden ones only to the student’s leaders and teachers."""
+    return GoalComment.objects.filter(
+        Q(goal__in=goals_visible_to(user), hidden_at__isnull=True)
+        | Q(goal__in=goals_managed_by(user))
+    )
+
+
+def comments_hideable_by(user) -> QuerySet[GoalComment]:
+    return GoalComment.objects.filter(goal__in=goals_managed_by(user))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How one person stands to one student: whose voice they speak with, and may they manage."""
+
+    voice: str | None
+    can_manage: bool
+
+    @property
+    def can_see(self) -> bool:
+        return self.voice is not None
+
+
+def relation_to(user, student: Student) -> Relation:
+    """One query. A teacher who is also the child's whānau speaks as whānau."""
+    if not _signed_in(user):
+        return Relation(None, False)
+    is_whanau, can_manage, is_led = (
+        Student.objects.filter(pk=student.pk)
+        .annotate(
+            is_whanau=Exists(
+                WhanauLink.objects.with_access().filter(student=OuterRef("pk"), whanau__user=user)
+            ),
+            can_manage=Exists(students_managed_by(user).filter(pk=OuterRef("pk"))),
+            is_led=Exists(_led_school_ids(user).filter(school_id=OuterRef("school_id"))),
+        )
+        .values_list("is_whanau", "can_manage", "is_led")
+        .get()
+    )
+    if student.user_id == user.pk:
+        voice = Voice.STUDENT
+    elif is_whanau:
+        voice = Voice.WHANAU
+    elif is_led:
+        voice = Voice.LEADER
+    elif can_manage:
+        voice = Voice.TEACHER
+    else:
+        voice = None
+    return Relation(voice, can_manage)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ broker on the local filesystem, so it runs on a fresh laptop with no server.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +155,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are never served from a public URL: views that apply the
 # access rules stream them.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -219,8 +221,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The weekly schedule lives here, in one place, as later features add to it.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic task, in one place. Each is safe to run late or twice.
+CELERY_BEAT_SCHEDULE = {
+    "comment-digests-hourly": {
+        "task": "learners.tasks.send_comment_digests",
+        "schedule": crontab(minute=5),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,381 @@
+"""Goal pages: a student's goals; a goal with next steps, evidence and talk; the inbox."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from learners import services
+from learners.forms import (
+    CommentForm,
+    EvidenceForm,
+    GoalForm,
+    HideCommentForm,
+    HomeActivityForm,
+    NextStepForm,
+)
+from learners.models import GoalAgreement, GoalComment
+from partnerships import audit
+from partnerships.access import (
+    comments_hideable_by,
+    comments_visible_to,
+    evidence_visible_to,
+    goals_editable_by,
+    goals_managed_by,
+    goals_visible_to,
+    next_steps_managed_by,
+    next_steps_visible_to,
+    relation_to,
+    request_roles,
+    students_managed_by,
+    students_visible_to,
+)
+from partnerships.models import AuditEvent
+
+PER_PAGE = 50
+
+
+@login_required
+def goal_list(request, pk: int):
+    """A student's goals: active first, achieved after, each showing who has agreed."""
+    student = get_object_or_404(
+        students_visible_to(request.user).select_related("classroom"), pk=pk
+    )
+    goals = (
+        student.goals.with_agreement()
+        .select_related("learning_area")
+        .prefetch_related("dispositions")
+        .in_list_order()
+    )
+    return render(request, "learners/goal_list.html", {"student": student, "goals": goals})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request, pk: int):
+    """Anyone on the student's team may propose a goal: the student, whānau or a teacher."""
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    relation = relation_to(request.user, student)
+    form = GoalForm(request.POST or None, school_id=student.school_id)
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_create(
+            form=form, student=student, by=request.user, voice=relation.voice
+        )
+        messages.success(request, _("Goal proposed. The others will be asked to agree."))
+        return redirect("goal_detail", pk=goal.pk)
+    return render(request, "learners/goal_form.html", {"student": student, "form": form})
+
+
+def _goal_for_page(request, pk: int):
+    i_agreed = GoalAgreement.objects.filter(goal=OuterRef("pk"), user=request.user)
+    return get_object_or_404(
+        goals_visible_to(request.user)
+        .with_agreement()
+        .annotate(i_agreed=Exists(i_agreed))
+        .select_related("student__school", "student__classroom", "learning_area", "proposed_by"),
+        pk=pk,
+    )
+
+
+def _thread_context(request, goal, relation, form=None) -> dict:
+    comments = (
+        comments_visible_to(request.user)
+        .filter(goal=goal)
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "goal": goal,
+        "relation": relation,
+        "comments": comments,
+        "comment_form": form or CommentForm(),
+    }
+
+
+@login_required
+def goal_detail(request, pk: int):
+    goal = _goal_for_page(request, pk)
+    relation = relation_to(request.user, goal.student)
+    steps = goal.next_steps.prefetch_related("activities")
+    evidence = goal.evidence.select_related("added_by")
+    audit.record(
+        actor=request.user, action=AuditEvent.Action.VIEWED, obj=goal, student=goal.student
+    )
+    return render(
+        request,
+        "learners/goal_detail.html",
+        {
+            **_thread_context(request, goal, relation),
+            "student": goal.student,
+            "dispositions": goal.dispositions.all(),
+            "steps": steps,
+            "evidence": evidence,
+            "can_edit": relation.can_manage or goal.proposed_by_id == request.user.pk,
+            "step_form": NextStepForm() if relation.can_manage else None,
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, pk: int):
+    goal = get_object_or_404(goals_editable_by(request.user).select_related("student"), pk=pk)
+    relation = relation_to(request.user, goal.student)
+    form = GoalForm(
+        request.POST or None,
+        instance=goal,
+        school_id=goal.student.school_id,
+        can_set_status=relation.can_manage,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.goal_update(form=form, by=request.user, voice=relation.voice)
+        messages.success(request, _("Goal saved."))
+        return redirect("goal_detail", pk=goal.pk)
+    return render(
+        request, "learners/goal_form.html", {"student": goal.student, "goal": goal, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def goal_agree(request, pk: int):
+    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    relation = relation_to(request.user, goal.student)
+    services.goal_agree(goal=goal, by=request.user, voice=relation.voice)
+    messages.success(request, _("Thank you: you have agreed to this goal."))
+    return redirect("goal_detail", pk=goal.pk)
+
+
+@login_required
+def goal_history(request, pk: int):
+    """Who changed what on a goal, and when: proposals, edits, agreements, steps, evidence."""
+    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    events = (
+        AuditEvent.objects.filter(object_type="learners.goal", object_id=goal.pk)
+        .exclude(action=AuditEvent.Action.VIEWED)
+        .select_related("actor")
+    )
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "learners/goal_history.html", {"goal": goal, "page": page})
+
+
+# Next steps and home-learning activities ------------------------------------
+
+
+@login_required
+@require_POST
+def next_step_create(request, pk: int):
+    goal = get_object_or_404(goals_managed_by(request.user).select_related("student"), pk=pk)
+    form = NextStepForm(request.POST)
+    if form.is_valid():
+        services.next_step_create(form=form, goal=goal, by=request.user)
+        messages.success(request, _("Next step added."))
+    else:
+        messages.error(request, _("The next step needs a few words saying what it is."))
+    return redirect(reverse("goal_detail", args=[goal.pk]) + "#next-steps")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def next_step_edit(request, pk: int):
+    step = get_object_or_404(
+        next_steps_managed_by(request.user).select_related("goal__student"), pk=pk
+    )
+    form = NextStepForm(request.POST or None, instance=step)
+    activity_form = HomeActivityForm(request.POST or None, prefix="activity")
+    if request.method == "POST":
+        if request.POST.get("form") == "activity":
+            if activity_form.is_valid():
+                services.home_activity_create(form=activity_form, step=step, by=request.user)
+                messages.success(request, _("Home-learning activity added."))
+                return redirect(reverse("goal_detail", args=[step.goal_id]) + "#next-steps")
+            form = NextStepForm(instance=step)
+        elif form.is_valid():
+            services.next_step_update(form=form, by=request.user)
+            messages.success(request, _("Next step saved."))
+            return redirect(reverse("goal_detail", args=[step.goal_id]) + "#next-steps")
+        else:
+            activity_form = HomeActivityForm(prefix="activity")
+    return render(
+        request,
+        "learners/next_step_form.html",
+        {"step": step, "goal": step.goal, "form": form, "activity_form": activity_form},
+    )
+
+
+@login_required
+@require_POST
+def next_step_done(request, pk: int):
+    """Tick a step done (or not). Students and whānau can tick too: it is their step as well."""
+    step = get_object_or_404(
+        next_steps_visible_to(request.user).select_related("goal__student"), pk=pk
+    )
+    services.next_step_set_done(step=step, done=request.POST.get("done") == "1", by=request.user)
+    if request.htmx:
+        relation = relation_to(request.user, step.goal.student)
+        return render(
+            request,
+            "learners/goal_detail.html#step",
+            {"step": step, "goal": step.goal, "relation": relation},
+        )
+    return redirect(reverse("goal_detail", args=[step.goal_id]) + "#next-steps")
+
+
+@login_required
+@require_POST
+def next_step_move(request, pk: int):
+    step = get_object_or_404(next_steps_managed_by(request.user), pk=pk)
+    services.next_step_move(step=step, up=request.POST.get("direction") == "up")
+    return redirect(reverse("goal_detail", args=[step.goal_id]) + "#next-steps")
+
+
+# Evidence ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        relation = relation_to(request.user, goal.student)
+        services.evidence_add(
+            goal=goal,
+            by=request.user,
+            voice=relation.voice,
+            note=form.cleaned_data["note"],
+            upload=form.cleaned_data["file"],
+        )
+        messages.success(request, _("Evidence added."))
+    else:
+        for error in [*form.non_field_errors(), *form.errors.get("file", [])]:
+            messages.error(request, error)
+    return redirect(reverse("goal_detail", args=[goal.pk]) + "#evidence")
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """Stream a photo or PDF to someone the access rules allow. There is no public URL."""
+    evidence = get_object_or_404(evidence_visible_to(request.user).exclude(file=""), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=evidence.kind == evidence.Kind.PDF,
+        filename=evidence.original_name or "evidence",
+    )
+    # Shown inside our page at most; never run as a document of its own.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# Comments ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_post(request, pk: int):
+    """Post to a goal's conversation: in place with htmx, or a plain form post without it."""
+    goal = _goal_for_page(request, pk)
+    relation = relation_to(request.user, goal.student)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_post(
+            goal=goal, by=request.user, voice=relation.voice, body=form.cleaned_data["body"]
+        )
+        form = None
+    next_url = request.POST.get("next", "")
+    from_inbox = next_url == reverse("inbox")
+    if request.htmx:
+        if from_inbox and form is None:
+            return render(request, "learners/inbox.html#answered", {"goal": goal})
+        return render(
+            request,
+            "learners/goal_detail.html#comments",
+            _thread_context(request, goal, relation, form),
+        )
+    if form is not None:
+        messages.error(request, " ".join(form.errors.get("body", [])))
+    elif from_inbox:
+        messages.success(request, _("Your answer is posted."))
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url:
+        return redirect(next_url)
+    return redirect(reverse("goal_detail", args=[goal.pk]) + "#comments")
+
+
+def _own_comment(request, pk: int) -> GoalComment:
+    return get_object_or_404(
+        comments_visible_to(request.user).select_related("goal__student"),
+        pk=pk,
+        author=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk: int):
+    comment = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        except services.CommentLockedError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Comment changed."))
+            return redirect(reverse("goal_detail", args=[comment.goal_id]) + "#comments")
+    return render(request, "learners/comment_form.html", {"comment": comment, "form": form})
+
+
+@login_required
+@require_POST
+def comment_delete(request, pk: int):
+    comment = _own_comment(request, pk)
+    goal_id = comment.goal_id
+    services.comment_delete(comment=comment, by=request.user)
+    messages.success(request, _("Comment deleted."))
+    return redirect(reverse("goal_detail", args=[goal_id]) + "#comments")
+
+
+@login_required
+@require_POST
+def comment_hide(request, pk: int):
+    comment = get_object_or_404(
+        comments_hideable_by(request.user).select_related("goal__student"), pk=pk
+    )
+    form = HideCommentForm(request.POST)
+    if form.is_valid():
+        services.comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The comment is hidden from whānau and the student."))
+    else:
+        messages.error(request, _("Please give a reason for hiding the comment."))
+    return redirect(reverse("goal_detail", args=[comment.goal_id]) + "#comments")
+
+
+# The teacher's whānau-voice inbox ------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    """Whānau comments nobody at school has answered yet, oldest first, across my students."""
+    if not request_roles(request).is_staff:
+        raise Http404
+    waiting = (
+        GoalComment.objects.unanswered_whanau()
+        .filter(goal__student__in=students_managed_by(request.user))
+        .select_related("author", "goal__student")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "learners/inbox.html", {"page": page})
