@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
-from learners.models import Classroom, Student
+from learners.models import Classroom, Goal, Student, Voice
 from partnerships.models import School, User, WhanauLink
 from tests import factories
 
@@ -58,6 +58,7 @@ class World:
     other_school: School
     other_school_leader: User
     other_school_student: Student
+    goal: Goal
 
 
 @pytest.fixture
@@ -76,6 +77,9 @@ def world(db) -> World:
     other_student = factories.StudentFactory(school=school, classroom=other_classroom)
     other_link = factories.WhanauLinkFactory(student=other_student)
     other_school = factories.SchoolFactory(name="Other School")
+    goal = factories.GoalFactory(
+        student=student, proposed_by=teacher, proposed_by_voice=Voice.TEACHER
+    )
     return World(
         school=school,
         leader=leader,
@@ -93,4 +97,5 @@ def world(db) -> World:
         other_school=other_school,
         other_school_leader=factories.LeaderFactory(school=other_school).user,
         other_school_student=factories.StudentFactory(school=other_school),
+        goal=goal,
     )

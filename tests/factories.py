@@ -5,7 +5,7 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 
-from learners.models import Classroom, SignInCard, Student
+from learners.models import Classroom, Goal, GoalComment, NextStep, SignInCard, Student, Voice
 from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
 
 
@@ -97,3 +97,32 @@ class SignInCardFactory(factory.django.DjangoModelFactory):
         model = SignInCard
 
     student = factory.SubFactory(StudentFactory)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    student = factory.SubFactory(StudentFactory)
+    title = factory.Sequence(lambda n: f"Goal {n:04d}: read chapter books on my own")
+    success_criteria = "I can read a chapter book to my whānau and tell them what happened."
+    proposed_by_voice = Voice.TEACHER
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NextStep
+
+    goal = factory.SubFactory(GoalFactory)
+    text = factory.Sequence(lambda n: f"Step {n:04d}: read for ten minutes")
+    where = NextStep.Where.HOME
+
+
+class GoalCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoalComment
+
+    goal = factory.SubFactory(GoalFactory)
+    author = factory.SubFactory(UserFactory)
+    voice = Voice.WHANAU
+    body = factory.Sequence(lambda n: f"Comment {n:04d}: she reads to her little brother now")

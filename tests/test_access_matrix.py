@@ -7,10 +7,18 @@ gets; another school's or another family's object is always a 404.
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from learners.models import Evidence, Voice
 from partnerships.models import Invitation, hash_key
+from tests import factories
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 ROLES = [
     "anonymous",
@@ -36,14 +44,12 @@ def only(*allowed, default=HIDDEN):
 
 
 STAFF_OF_STUDENT = only("leader", "teacher")
+SEES_STUDENT = only("leader", "teacher", "whanau", "student_user")
 
 # page name -> (url builder from the world, expected outcome per role)
 PAGES = {
     "home": (lambda w: reverse("home"), everyone(OK)),
-    "student_detail": (
-        lambda w: reverse("student_detail", args=[w.student.pk]),
-        only("leader", "teacher", "whanau", "student_user"),
-    ),
+    "student_detail": (lambda w: reverse("student_detail", args=[w.student.pk]), SEES_STUDENT),
     "student_edit": (lambda w: reverse("student_edit", args=[w.student.pk]), STAFF_OF_STUDENT),
     "student_card": (lambda w: reverse("student_card", args=[w.student.pk]), STAFF_OF_STUDENT),
     "student_whanau": (lambda w: reverse("student_whanau", args=[w.student.pk]), STAFF_OF_STUDENT),
@@ -70,6 +76,27 @@ PAGES = {
         lambda w: reverse("whanau_preferences"),
         only("whanau", "other_whanau"),
     ),
+    "goal_list": (lambda w: reverse("goal_list", args=[w.student.pk]), SEES_STUDENT),
+    "goal_create": (lambda w: reverse("goal_create", args=[w.student.pk]), SEES_STUDENT),
+    "goal_detail": (lambda w: reverse("goal_detail", args=[w.goal.pk]), SEES_STUDENT),
+    "goal_history": (lambda w: reverse("goal_history", args=[w.goal.pk]), SEES_STUDENT),
+    # Proposed by the teacher: staff may edit it; the student and whānau agree or comment.
+    "goal_edit": (lambda w: reverse("goal_edit", args=[w.goal.pk]), STAFF_OF_STUDENT),
+    "next_step_edit": (
+        lambda w: reverse("next_step_edit", args=[factories.NextStepFactory(goal=w.goal).pk]),
+        STAFF_OF_STUDENT,
+    ),
+    "evidence_file": (lambda w: reverse("evidence_file", args=[_photo(w).pk]), SEES_STUDENT),
+    "comment_edit": (
+        lambda w: reverse(
+            "comment_edit", args=[factories.GoalCommentFactory(goal=w.goal, author=w.whanau).pk]
+        ),
+        only("whanau"),
+    ),
+    "inbox": (
+        lambda w: reverse("inbox"),
+        only("leader", "teacher", "other_teacher", "other_school_leader"),
+    ),
     "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),
     "card_sign_in_qr": (lambda w: reverse("card_sign_in_qr", args=["ABCD2345"]), everyone(OK)),
     # An invitation link is for whoever holds it; it reveals only the school and child's first name.
@@ -91,6 +118,17 @@ def _invitation_url(world) -> str:
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
     return reverse("invitation_accept", args=[key])
+
+
+def _photo(world) -> Evidence:
+    return Evidence.objects.create(
+        goal=world.goal,
+        kind=Evidence.Kind.PHOTO,
+        voice=Voice.TEACHER,
+        content_type="image/png",
+        original_name="work.png",
+        file=ContentFile(PNG, name="work.png"),
+    )
 
 
 def _sign_in(client, world, role):
