@@ -24,7 +24,7 @@ def _goal_data(world, **overrides):
 
 
 def test_new_school_has_default_areas_and_dispositions(world):
-    """A school starts with the NZ curriculum learning areas and resilient/resourceful/responsive."""
+    """A school starts with the NZ curriculum learning areas and three dispositions."""
     areas = set(world.school.learning_areas.values_list("name", flat=True))
     assert {"English", "Mathematics and statistics", "Te reo Māori"} <= areas
     assert list(world.school.dispositions.values_list("name", flat=True)) == [
