@@ -7,7 +7,7 @@ audit rows; the comment beside it says what the queries are.
 import pytest
 from django.urls import reverse
 
-from learners.models import SignInCard
+from learners.models import Evidence, HomeActivity, SignInCard, Voice
 from tests import factories
 
 MANY = 25
@@ -26,6 +26,16 @@ def busy_world(world):
         factories.WhanauLinkFactory(student=student, whanau=world.link.whanau)
         factories.ClassroomFactory(school=world.school, teachers=[world.teacher])
         factories.StaffFactory(school=world.school)
+        goal = factories.GoalFactory(student=world.student)
+        goal.dispositions.add(*world.school.dispositions.all())
+        step = factories.NextStepFactory(goal=world.goal)
+        HomeActivity.objects.create(next_step=step, title="Snap", instructions="Play it.")
+        factories.GoalCommentFactory(goal=world.goal, author=world.whanau)
+        factories.GoalCommentFactory(goal=world.goal, author=world.teacher, voice=Voice.TEACHER)
+        factories.GoalCommentFactory(goal=goal, author=world.whanau)
+        Evidence.objects.create(
+            goal=world.goal, kind="note", note="Note", voice=Voice.WHANAU, added_by=world.whanau
+        )
     SignInCard.objects.create(student=world.student)
     return world
 
@@ -50,6 +60,15 @@ PAGES = [
     ("leader", "school_staff", lambda w: [], SIGNED_IN + 2),  # staff; pending invitations
     ("leader", "school_whanau", lambda w: [], SIGNED_IN + 4),  # count; page; links; students
     ("whanau", "whanau_preferences", lambda w: [], SIGNED_IN + 1),  # their own record
+    # student; goals with agreement flags; their dispositions
+    ("whanau", "goal_list", lambda w: [w.student.pk], SIGNED_IN + 3),
+    ("teacher", "goal_create", lambda w: [w.student.pk], SIGNED_IN + 4),  # + relation, 2 lists
+    # goal; relation; audit insert; dispositions; steps; activities; evidence; comments
+    ("whanau", "goal_detail", lambda w: [w.goal.pk], SIGNED_IN + 8),
+    ("teacher", "goal_detail", lambda w: [w.goal.pk], SIGNED_IN + 8),
+    ("teacher", "goal_edit", lambda w: [w.goal.pk], SIGNED_IN + 5),  # + relation, lists, chosen
+    ("whanau", "goal_history", lambda w: [w.goal.pk], SIGNED_IN + 3),  # goal; count; page
+    ("teacher", "inbox", lambda w: [], SIGNED_IN + 2),  # count; page with authors and goals
 ]
 
 
