@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from learners.models import SignInCard, Student
+from learners.models import Goal, GoalComment, NextStep, SignInCard, Student
 from partnerships.models import User, WhanauLink, WhanauMember
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,11 @@ def test_seed_demo_is_idempotent_and_prints_a_login_per_role():
     for role in ("leader", "teacher", "whānau", "student"):
         assert f"  {role}" in output
     assert WhanauLink.objects.filter(has_access=False).count() == 1
+    goals = Goal.objects.count()
+    assert goals > 60
+    assert _seed() and Goal.objects.count() == goals  # goals are made once
+    assert GoalComment.objects.unanswered_whanau().exists()  # the inbox has something in it
+    assert NextStep.objects.exists()
 
 
 def test_demo_logins_work():

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from learners.demo import seed_goals
 from partnerships import demo
+from partnerships.models import School
 
 
 class Command(BaseCommand):
@@ -36,6 +38,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for line in result.lines:
             self.stdout.write(line)
+        # Goals, steps and comments for the demo school only: benchmarks don't need them.
+        school = School.objects.filter(name=demo.DEMO_SCHOOL).first()
+        if school is not None and (made := seed_goals(school=school)):
+            self.stdout.write(f"{demo.DEMO_SCHOOL}: {made} goals with next steps and comments")
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if result.logins:
