@@ -46,7 +46,7 @@ test: lint
 
 # Translators: refresh the catalogues after changing user-facing text.
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale mi --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(MANAGE) makemessages --locale mi --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --no-obsolete
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
