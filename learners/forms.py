@@ -1,8 +1,12 @@
 """Forms for students, their goals, next steps, evidence and comments, and card sign-in."""
 
+import io
+
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from learners.models import (
     CARD_CODE_LENGTH,
@@ -154,6 +158,31 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+PILLOW_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
+
+
+def _without_metadata(upload, content_type: str) -> ContentFile:
+    """Re-encode a photo: upright, and without EXIF data such as where it was taken."""
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            upright.save(out, format=PILLOW_FORMATS[content_type], quality=88)
+    except (OSError, Image.DecompressionBombError, ValueError) as error:
+        raise forms.ValidationError(
+            _("We couldn’t read that photo. Try taking it again or saving it as a JPEG.")
+        ) from error
+    return ContentFile(out.getvalue(), name=upload.name)
+
+
 class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
@@ -187,7 +216,10 @@ class EvidenceForm(forms.Form):
             raise forms.ValidationError(
                 _("Only photos (JPEG, PNG, GIF, WebP) and PDFs can be added.")
             )
-        upload.checked_content_type, upload.evidence_kind = sniffed
+        content_type, kind = sniffed
+        if kind == Evidence.Kind.PHOTO:
+            upload = _without_metadata(upload, content_type)
+        upload.checked_content_type, upload.evidence_kind = content_type, kind
         return upload
 
     def clean(self):

@@ -169,7 +169,7 @@ def test_photo_evidence_is_served_only_through_the_access_rules(client, world):
     response = client.get(reverse("evidence_file", args=[evidence.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == PNG
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     client.force_login(world.other_whanau)
     assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 404
 
@@ -212,3 +212,33 @@ def test_goal_views_are_audited(client, world):
     assert AuditEvent.objects.filter(
         actor=world.whanau, object_type="learners.goal", action=AuditEvent.Action.VIEWED
     ).exists()
+
+
+def test_photo_location_data_is_removed(client, world):
+    """A photo's EXIF data (such as where it was taken) is stripped before it is kept."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make; GPS lives in the same block
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, format="JPEG", exif=exif)
+    assert b"PhoneMaker" in buffer.getvalue()
+    client.force_login(world.whanau)
+    upload = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
+    client.post(reverse("evidence_add", args=[world.goal.pk]), {"file": upload})
+    stored = Evidence.objects.get().file.read()
+    assert stored.startswith(b"\xff\xd8\xff")
+    assert b"PhoneMaker" not in stored
+
+
+def test_broken_photo_is_refused(client, world):
+    """A file that starts like a photo but isn't one gets a clear message."""
+    client.force_login(world.whanau)
+    upload = SimpleUploadedFile("p.png", PNG[:20] + b"broken", content_type="image/png")
+    response = client.post(
+        reverse("evidence_add", args=[world.goal.pk]), {"file": upload}, follow=True
+    )
+    assert "couldn’t read that photo" in response.content.decode()
+    assert not Evidence.objects.exists()
