@@ -1,12 +1,23 @@
 """Factories for the test suite: one per model, each making a valid object in its own school."""
 
 import datetime
+import io
 
 import factory
 from allauth.account.models import EmailAddress
+from PIL import Image
 
 from learners.models import Classroom, Goal, GoalComment, NextStep, SignInCard, Student, Voice
 from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()  # a real, tiny photo for upload tests
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):

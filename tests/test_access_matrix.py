@@ -14,11 +14,7 @@ from django.utils import timezone
 from learners.models import Evidence, Voice
 from partnerships.models import Invitation, hash_key
 from tests import factories
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+from tests.factories import PNG
 
 ROLES = [
     "anonymous",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from learners.models import Evidence, Goal, GoalAgreement, LearningArea, NextStep, Voice
 from partnerships.models import AuditEvent
 from tests import factories
-from tests.test_access_matrix import PNG
+from tests.factories import PNG
 
 pytestmark = pytest.mark.django_db
 
