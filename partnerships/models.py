@@ -137,6 +137,11 @@ class School(models.Model):
         default=datetime.time(15, 0),
         help_text=_("Local time at the school when the weekly updates go home."),
     )
+    transition_days = models.PositiveSmallIntegerField(
+        _("transition conversation due after (days)"),
+        default=21,
+        help_text=_("How long after a student starts their transition conversation is due."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SchoolQuerySet.as_manager()
