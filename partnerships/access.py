@@ -15,10 +15,18 @@ A person may hold several of these at once (a teacher whose own child is at
 the school): what they see is the union.
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from conversations.models import (
+    Booking,
+    ConversationRound,
+    LearningConversation,
+    Slot,
+    TimeRequest,
+)
 from learners.models import (
     Classroom,
     Evidence,
@@ -166,6 +174,93 @@ def comments_visible_to(user) -> QuerySet[GoalComment]:
 
 def comments_hideable_by(user) -> QuerySet[GoalComment]:
     return GoalComment.objects.filter(goal__in=goals_managed_by(user))
+
+
+def conversations_visible_to(user) -> QuerySet:
+    """Learning conversations of students they may see. Staff-only notes are a template matter:
+    ``relation_to(...).can_manage`` decides whether they are shown."""
+
+    return LearningConversation.objects.filter(student__in=students_visible_to(user))
+
+
+def conversations_managed_by(user) -> QuerySet:
+
+    return LearningConversation.objects.filter(student__in=students_managed_by(user))
+
+
+def rounds_managed_by(user) -> QuerySet:
+    """Any leader or teacher of a school may open a round there and offer times in it."""
+
+    if not _signed_in(user):
+        return ConversationRound.objects.none()
+    return ConversationRound.objects.filter(school_id__in=_staff_school_ids(user))
+
+
+def teachers_of(students: QuerySet) -> QuerySet[User]:
+    """The class and assigned teachers of these students, while on their school's staff."""
+    return User.objects.filter(
+        Q(classes_taught__students__in=students) | Q(assigned_students__in=students),
+        staff_memberships__school__students__in=students,
+    ).distinct()
+
+
+def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:
+    """Each student's class and assigned teachers (ids), in two queries for any number."""
+    teachers = {student_id: set() for student_id in student_ids}
+    by_class = Classroom.teachers.through.objects.filter(
+        classroom__students__in=student_ids
+    ).values_list("classroom__students", "user_id")
+    assigned = Student.assigned_teachers.through.objects.filter(
+        student_id__in=student_ids
+    ).values_list("student_id", "user_id")
+    for student_id, user_id in itertools.chain(by_class, assigned):
+        teachers[student_id].add(user_id)
+    return teachers
+
+
+def slots_bookable_by(user) -> QuerySet:
+    """Upcoming times in open rounds, offered by the teachers of this person's tamariki."""
+
+    if not _signed_in(user):
+        return Slot.objects.none()
+    tamariki = Student.objects.filter(pk__in=own_whanau_links(user).values("student_id"))
+    return Slot.objects.upcoming().filter(
+        round__is_open=True,
+        round__school_id__in=tamariki.values("school_id"),
+        host__in=teachers_of(tamariki),
+    )
+
+
+def bookings_visible_to(user) -> QuerySet:
+    """Staff see their students' bookings. A whānau member sees only their own: separated
+    households each book, and neither sees the other's booking or needs."""
+
+    if not _signed_in(user):
+        return Booking.objects.none()
+    return Booking.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(whanau__user=user, student__in=own_whanau_links(user).values("student_id"))
+    )
+
+
+def own_bookings(user) -> QuerySet:
+    """Bookings this whānau member made, for tamariki they still have access to."""
+
+    if not _signed_in(user):
+        return Booking.objects.none()
+    return Booking.objects.filter(
+        whanau__user=user, student__in=own_whanau_links(user).values("student_id")
+    )
+
+
+def time_requests_visible_to(user) -> QuerySet:
+
+    if not _signed_in(user):
+        return TimeRequest.objects.none()
+    return TimeRequest.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(whanau__user=user, student__in=own_whanau_links(user).values("student_id"))
+    )
 
 
 @dataclass(frozen=True)

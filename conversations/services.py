@@ -1,0 +1,297 @@
+"""Writes for conversations and bookings: each validates, runs in one transaction and is audited."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conversations.models import (
+    Booking,
+    ConversationRound,
+    LearningConversation,
+    Reflection,
+    Slot,
+    TimeRequest,
+)
+from learners.models import Student
+from partnerships import audit
+from partnerships.access import students_managed_by, teachers_of
+from partnerships.models import AuditEvent, School, User, WhanauLink, WhanauMember
+
+MAX_SLOTS_AT_ONCE = 60
+
+
+def conversation_record(*, form, student: Student, by: User) -> LearningConversation:
+    with transaction.atomic():
+        conversation = form.save(commit=False)
+        conversation.student = student
+        conversation.recorded_by = by
+        conversation.save()
+        form.save_m2m()
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=conversation,
+            student=student,
+            summary=_("%(kind)s conversation recorded") % {"kind": conversation.get_kind_display()},
+        )
+    return conversation
+
+
+def conversation_update(*, form, by: User) -> LearningConversation:
+    summary = audit.changes_summary(form)
+    with transaction.atomic():
+        conversation = form.save()
+        if summary:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CHANGED,
+                obj=conversation,
+                student=conversation.student,
+                summary=summary,
+            )
+    return conversation
+
+
+def reflection_add(*, conversation: LearningConversation, by: User, voice: str, body: str):
+    return Reflection.objects.create(conversation=conversation, author=by, voice=voice, body=body)
+
+
+# The transition conversation --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionDue:
+    student: Student
+    due_on: datetime.date
+    days_late: int
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_late > 0
+
+
+def transitions_due(user, *, today: datetime.date | None = None, horizon_days: int = 14):
+    """Students whose transition conversation is overdue or due within the horizon, oldest first.
+
+    Recording a transition conversation clears a student from the list. Two queries.
+    """
+    today = today or timezone.localdate()
+    held = LearningConversation.objects.transitions().filter(student=OuterRef("pk"))
+    students = (
+        students_managed_by(user)
+        .exclude(Exists(held))
+        .select_related("school", "classroom")
+        .order_by("start_date", "last_name", "pk")
+    )
+    # Each school sets its own number of days; a person works in very few schools.
+    days_by_school = dict(
+        School.objects.filter(staff__user=user).values_list("pk", "transition_days")
+    )
+    window = Q(pk__in=[])
+    for school_id, days in days_by_school.items():
+        window |= Q(
+            school_id=school_id,
+            start_date__gt=today - datetime.timedelta(days=days + 365),  # a year late: moved on
+            start_date__lte=today + datetime.timedelta(days=horizon_days - days),
+        )
+    due = []
+    for student in students.filter(window):
+        due_on = student.start_date + datetime.timedelta(days=days_by_school[student.school_id])
+        due.append(TransitionDue(student, due_on, (today - due_on).days))
+    return due
+
+
+# Rounds and times ---------------------------------------------------------------
+
+
+def round_create(*, form, school, by: User) -> ConversationRound:
+    conversation_round = form.save(commit=False)
+    conversation_round.school = school
+    conversation_round.created_by = by
+    conversation_round.save()
+    return conversation_round
+
+
+def slots_add(
+    *,
+    conversation_round: ConversationRound,
+    host: User,
+    date: datetime.date,
+    first: datetime.time,
+    last: datetime.time,
+    minutes: int,
+    place: str,
+) -> int:
+    """Offer a run of times from ``first`` until ``last`` (school time). Returns how many are new.
+
+    Times the teacher already offers are kept as they are.
+    """
+    tz = zoneinfo.ZoneInfo(conversation_round.school.timezone)
+    start = datetime.datetime.combine(date, first, tzinfo=tz)
+    end = datetime.datetime.combine(date, last, tzinfo=tz)
+    if end <= start:
+        raise ValidationError(_("The last time must be after the first."))
+    if start <= timezone.now():
+        raise ValidationError(_("Those times have already passed. Choose a later date or time."))
+    starts = []
+    while start + datetime.timedelta(minutes=minutes) <= end:
+        starts.append(start)
+        start += datetime.timedelta(minutes=minutes)
+    if not starts:
+        raise ValidationError(_("There isn’t room for one conversation between those times."))
+    if len(starts) > MAX_SLOTS_AT_ONCE:
+        raise ValidationError(
+            _("That makes %(n)s times; add at most %(max)s at once.")
+            % {"n": len(starts), "max": MAX_SLOTS_AT_ONCE}
+        )
+    with transaction.atomic():
+        existing = set(
+            Slot.objects.filter(host=host, starts_at__in=starts).values_list("starts_at", flat=True)
+        )
+        new = [
+            Slot(round=conversation_round, host=host, starts_at=at, minutes=minutes, place=place)
+            for at in starts
+            if at not in existing
+        ]
+        Slot.objects.bulk_create(new)
+    return len(new)
+
+
+# Bookings ----------------------------------------------------------------------
+
+
+class SlotTakenError(Exception):
+    """Someone else booked this time first. ``alternatives`` are the nearest free times."""
+
+    def __init__(self, alternatives: list[Slot]):
+        super().__init__("taken")
+        self.alternatives = alternatives
+
+
+def nearest_free_slots(slot: Slot, *, count: int = 3) -> list[Slot]:
+    """The same teacher's free times in the same round, nearest to ``slot`` first."""
+    free = list(
+        Slot.objects.upcoming()
+        .with_booking_state()
+        .filter(round_id=slot.round_id, host_id=slot.host_id, is_taken=False)
+        .exclude(pk=slot.pk)
+    )
+    free.sort(key=lambda other: abs(other.starts_at - slot.starts_at))
+    return free[:count]
+
+
+def _check_bookable(*, slot: Slot, student: Student, whanau: WhanauMember) -> None:
+    if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
+        raise ValidationError(_("You can only book for your own tamariki."))
+    if not slot.round.is_open:
+        raise ValidationError(_("This round of conversations is closed for booking."))
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(_("That time has already passed. Please choose another."))
+    if not teachers_of(Student.objects.filter(pk=student.pk)).filter(pk=slot.host_id).exists():
+        raise ValidationError(
+            _("That time is with a teacher who doesn’t teach %(name)s.")
+            % {"name": student.display_name}
+        )
+
+
+def booking_create(*, slot: Slot, student: Student, whanau: WhanauMember, details: dict) -> Booking:
+    """Book a time. If another family got there first, ``SlotTakenError`` offers others."""
+    _check_bookable(slot=slot, student=student, whanau=whanau)
+    already = Booking.objects.active().filter(
+        whanau=whanau, student=student, slot__round_id=slot.round_id
+    )
+    if already.exists():
+        raise ValidationError(
+            _("You already have a time for %(name)s in this round. Move it instead.")
+            % {"name": student.display_name}
+        )
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(slot=slot, student=student, whanau=whanau, **details)
+            audit.record(
+                actor=whanau.user,
+                action=AuditEvent.Action.CREATED,
+                obj=booking,
+                student=student,
+                summary=_("Booked a conversation time"),
+            )
+            _confirm_on_commit(booking)
+    except IntegrityError as error:
+        raise SlotTakenError(nearest_free_slots(slot)) from error
+    return booking
+
+
+def booking_move(*, booking: Booking, slot: Slot) -> Booking:
+    """Move to another time in one step: if the new time is taken, the old booking stays."""
+    _check_bookable(slot=slot, student=booking.student, whanau=booking.whanau)
+    details = {
+        field: getattr(booking, field)
+        for field in (
+            "how",
+            "needs_childcare",
+            "needs_interpreter",
+            "interpreter_language",
+            "needs_accessible_room",
+            "note",
+        )
+    }
+    try:
+        with transaction.atomic():
+            Booking.objects.filter(pk=booking.pk).update(cancelled_at=timezone.now())
+            moved = Booking.objects.create(
+                slot=slot, student=booking.student, whanau=booking.whanau, **details
+            )
+            audit.record(
+                actor=booking.whanau.user,
+                action=AuditEvent.Action.CHANGED,
+                obj=moved,
+                student=booking.student,
+                summary=_("Moved a conversation time"),
+            )
+            _confirm_on_commit(moved)
+    except IntegrityError as error:
+        raise SlotTakenError(nearest_free_slots(slot)) from error
+    return moved
+
+
+def booking_cancel(*, booking: Booking, by: User) -> None:
+    with transaction.atomic():
+        cancelled = (
+            Booking.objects.active().filter(pk=booking.pk).update(cancelled_at=timezone.now())
+        )
+        if cancelled:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CHANGED,
+                obj=booking,
+                student=booking.student,
+                summary=_("Cancelled a conversation time"),
+            )
+
+
+def _confirm_on_commit(booking: Booking) -> None:
+    from conversations.tasks import send_booking_confirmation
+
+    send_booking_confirmation.delay_on_commit(booking.pk)
+
+
+def time_request_create(*, conversation_round, student, whanau, message: str) -> TimeRequest:
+    if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
+        raise ValidationError(_("You can only ask for your own tamariki."))
+    return TimeRequest.objects.create(
+        round=conversation_round, student=student, whanau=whanau, message=message
+    )
+
+
+def time_request_answer(*, request: TimeRequest, by: User, answer: str) -> TimeRequest:
+    request.answer = answer
+    request.answered_by = by
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    return request

@@ -1,0 +1,385 @@
+"""Conversation pages: records and reflections, transitions due, rounds, times and bookings."""
+
+import itertools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conversations import services
+from conversations.forms import (
+    AnswerForm,
+    BookingForm,
+    ConversationForm,
+    ReflectionForm,
+    RoundForm,
+    SlotSeriesForm,
+    TimeRequestForm,
+)
+from conversations.models import Booking, ConversationRound, LearningConversation
+from partnerships import audit
+from partnerships.access import (
+    bookings_visible_to,
+    conversations_managed_by,
+    conversations_visible_to,
+    own_bookings,
+    own_whanau_links,
+    relation_to,
+    request_roles,
+    rounds_managed_by,
+    slots_bookable_by,
+    students_managed_by,
+    students_visible_to,
+    teacher_ids_by_student,
+    time_requests_visible_to,
+)
+from partnerships.models import AuditEvent
+
+# Learning conversations -----------------------------------------------------------
+
+
+@login_required
+def conversation_list(request, pk: int):
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    relation = relation_to(request.user, student)
+    conversations = student.conversations.prefetch_related("reflections")
+    return render(
+        request,
+        "conversations/conversation_list.html",
+        {"student": student, "conversations": conversations, "relation": relation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_create(request, pk: int):
+    student = get_object_or_404(students_managed_by(request.user), pk=pk)
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in LearningConversation.Kind.values else {}
+    form = ConversationForm(request.POST or None, student=student, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        conversation = services.conversation_record(form=form, student=student, by=request.user)
+        messages.success(request, _("Conversation recorded."))
+        return redirect("conversation_detail", pk=conversation.pk)
+    return render(
+        request, "conversations/conversation_form.html", {"student": student, "form": form}
+    )
+
+
+@login_required
+def conversation_detail(request, pk: int):
+    """The shared summary; staff-only notes only for the student's teachers and leaders."""
+    conversation = get_object_or_404(
+        conversations_visible_to(request.user).select_related("student", "recorded_by"), pk=pk
+    )
+    relation = relation_to(request.user, conversation.student)
+    audit.record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEWED,
+        obj=conversation,
+        student=conversation.student,
+    )
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "student": conversation.student,
+            "relation": relation,
+            "whanau_attendees": conversation.whanau_attendees.all(),
+            "staff_attendees": conversation.staff_attendees.all(),
+            "goals": conversation.goals.all(),
+            "reflections": conversation.reflections.select_related("author"),
+            "reflection_form": ReflectionForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_edit(request, pk: int):
+    conversation = get_object_or_404(
+        conversations_managed_by(request.user).select_related("student"), pk=pk
+    )
+    form = ConversationForm(
+        request.POST or None, instance=conversation, student=conversation.student
+    )
+    if request.method == "POST" and form.is_valid():
+        services.conversation_update(form=form, by=request.user)
+        messages.success(request, _("Conversation saved."))
+        return redirect("conversation_detail", pk=conversation.pk)
+    return render(
+        request,
+        "conversations/conversation_form.html",
+        {"student": conversation.student, "conversation": conversation, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def reflection_add(request, pk: int):
+    conversation = get_object_or_404(
+        conversations_visible_to(request.user).select_related("student"), pk=pk
+    )
+    form = ReflectionForm(request.POST)
+    if form.is_valid():
+        relation = relation_to(request.user, conversation.student)
+        services.reflection_add(
+            conversation=conversation,
+            by=request.user,
+            voice=relation.voice,
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, _("Thank you: your reflection is added."))
+    else:
+        messages.error(request, " ".join(form.errors.get("body", [])))
+    return redirect("conversation_detail", pk=conversation.pk)
+
+
+@login_required
+def transitions(request):
+    """Whose transition conversation is due or overdue, so nobody's is forgotten."""
+    if not request_roles(request).is_staff:
+        raise Http404
+    due = services.transitions_due(request.user)
+    return render(
+        request,
+        "conversations/transitions.html",
+        {
+            "overdue": [row for row in due if row.is_overdue],
+            "upcoming": [row for row in due if not row.is_overdue],
+        },
+    )
+
+
+# Rounds and times (staff) ----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_list(request):
+    roles = request_roles(request)
+    if not roles.is_staff:
+        raise Http404
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        school = roles.schools[min(roles.staff_school_ids)]
+        conversation_round = services.round_create(form=form, school=school, by=request.user)
+        messages.success(request, _("Round opened. Now add the times you can offer."))
+        return redirect("round_detail", pk=conversation_round.pk)
+    rounds = rounds_managed_by(request.user).select_related("school")
+    return render(request, "conversations/round_list.html", {"rounds": rounds, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_detail(request, pk: int):
+    """A teacher's schedule for a round: who is coming and what they need, who hasn't booked."""
+    conversation_round = get_object_or_404(
+        rounds_managed_by(request.user).select_related("school"), pk=pk
+    )
+    form = SlotSeriesForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") in {"open", "close"}:
+            conversation_round.is_open = request.POST["action"] == "open"
+            conversation_round.save(update_fields=["is_open"])
+            return redirect("round_detail", pk=pk)
+        if form.is_valid():
+            try:
+                made = services.slots_add(
+                    conversation_round=conversation_round, host=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(n)s times added.") % {"n": made})
+                return redirect("round_detail", pk=pk)
+    active = Booking.objects.active().select_related("student", "whanau")
+    my_slots = conversation_round.slots.filter(host=request.user).prefetch_related(
+        Prefetch("bookings", queryset=active, to_attr="active_bookings")
+    )
+    my_students = students_managed_by(request.user).select_related("classroom")
+    booked_ids = (
+        Booking.objects.active().filter(slot__round=conversation_round).values("student_id")
+    )
+    return render(
+        request,
+        "conversations/round_detail.html",
+        {
+            "round": conversation_round,
+            "slots": my_slots,
+            "not_booked": my_students.exclude(pk__in=booked_ids).order_by("last_name", "pk"),
+            "requests": time_requests_visible_to(request.user)
+            .filter(round=conversation_round)
+            .select_related("student", "whanau"),
+            "form": form,
+            "answer_form": AnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def time_request_answer(request, pk: int):
+    time_request = get_object_or_404(
+        time_requests_visible_to(request.user).filter(
+            student__in=students_managed_by(request.user)
+        ),
+        pk=pk,
+    )
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        services.time_request_answer(
+            request=time_request, by=request.user, answer=form.cleaned_data["answer"]
+        )
+        messages.success(request, _("Answer saved: the family sees it on their bookings page."))
+    return redirect("round_detail", pk=time_request.round_id)
+
+
+# Booking (whānau) ------------------------------------------------------------------
+
+
+@login_required
+def my_bookings(request):
+    """A whānau member's conversation times, and the open times they can book."""
+    if not request_roles(request).is_whanau:
+        raise Http404
+    bookings = (
+        own_bookings(request.user)
+        .active()
+        .select_related("slot__host", "student")
+        .order_by("slot__starts_at")
+    )
+    rounds = ConversationRound.objects.filter(
+        pk__in=slots_bookable_by(request.user).values("round_id")
+    )
+    requests = time_requests_visible_to(request.user).select_related("student", "round")
+    return render(
+        request,
+        "conversations/my_bookings.html",
+        {"bookings": bookings, "rounds": rounds, "requests": requests},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_book(request, pk: int):
+    """Open times for each of my tamariki with their teachers, side by side to book together."""
+    slots = slots_bookable_by(request.user).filter(round_id=pk)
+    conversation_round = get_object_or_404(
+        ConversationRound.objects.filter(pk__in=slots.values("round_id")), pk=pk
+    )
+    links = list(own_whanau_links(request.user).select_related("student", "whanau"))
+    teachers = teacher_ids_by_student([link.student_id for link in links])
+    children = []
+    slots = list(slots.with_booking_state().select_related("host"))
+    for link in links:
+        own = [slot for slot in slots if slot.host_id in teachers[link.student_id]]
+        by_day = [
+            (day, list(day_slots))
+            for day, day_slots in itertools.groupby(own, key=lambda s: s.starts_at.date())
+        ]
+        children.append({"link": link, "days": by_day})
+    form = TimeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = next(
+            (
+                c["link"]
+                for c in children
+                if str(c["link"].student_id) == request.POST.get("student")
+            ),
+            None,
+        )
+        if link is None:
+            raise Http404
+        services.time_request_create(
+            conversation_round=conversation_round,
+            student=link.student,
+            whanau=link.whanau,
+            message=form.cleaned_data["message"],
+        )
+        messages.success(request, _("Thank you. The teacher will answer your request."))
+        return redirect("my_bookings")
+    return render(
+        request,
+        "conversations/round_book.html",
+        {"round": conversation_round, "children": children, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slot_book(request, pk: int, student_pk: int):
+    """Book one time for one child, saying how to meet and what would help."""
+    slot = get_object_or_404(slots_bookable_by(request.user).select_related("host", "round"), pk=pk)
+    link = get_object_or_404(
+        own_whanau_links(request.user).select_related("student", "whanau"), student_id=student_pk
+    )
+    member = link.whanau
+    form = BookingForm(
+        request.POST or None,
+        initial={
+            "needs_childcare": member.needs_childcare,
+            "needs_interpreter": member.needs_interpreter,
+            "interpreter_language": member.interpreter_language,
+        },
+    )
+    alternatives = []
+    if request.method == "POST" and form.is_valid():
+        moving = (
+            own_bookings(request.user)
+            .active()
+            .filter(student=link.student, slot__round=slot.round)
+            .first()
+        )
+        try:
+            if moving is not None:
+                booking = services.booking_move(booking=moving, slot=slot)
+            else:
+                booking = services.booking_create(
+                    slot=slot, student=link.student, whanau=member, details=form.cleaned_data
+                )
+        except services.SlotTakenError as taken:
+            alternatives = taken.alternatives
+            form.add_error(None, _("Sorry, someone has just booked that time."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Booked. We’ve emailed you the details and a calendar file.")
+            )
+            return redirect("booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "conversations/slot_book.html",
+        {"slot": slot, "student": link.student, "form": form, "alternatives": alternatives},
+    )
+
+
+@login_required
+def booking_detail(request, pk: int):
+    booking = get_object_or_404(
+        bookings_visible_to(request.user).select_related(
+            "slot__host", "slot__round", "student", "whanau"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "conversations/booking_detail.html",
+        {"booking": booking, "is_mine": booking.whanau.user_id == request.user.pk},
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = get_object_or_404(own_bookings(request.user).select_related("student"), pk=pk)
+    services.booking_cancel(booking=booking, by=request.user)
+    messages.success(request, _("Your conversation time is cancelled."))
+    return redirect("my_bookings")
