@@ -225,6 +225,7 @@ class Booking(models.Model):
     note = models.CharField(_("anything else"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = BookingQuerySet.as_manager()

@@ -62,7 +62,17 @@ def booking_confirmation_send(*, booking_id: int) -> bool:
     booking = _load(booking_id)
     if booking is None or booking.cancelled_at is not None or not booking.whanau.email:
         return False
-    _compose(booking, template="conversations/email/booking_confirmed").send()
+    # Claimed first, so a retried task never confirms twice.
+    claimed = Booking.objects.filter(pk=booking_id, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    try:
+        _compose(booking, template="conversations/email/booking_confirmed").send()
+    except Exception:
+        Booking.objects.filter(pk=booking_id).update(confirmation_sent_at=None)
+        raise
     return True
 
 

@@ -5,8 +5,10 @@ import io
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from PIL import Image
 
+from conversations.models import ConversationRound, LearningConversation, Slot
 from learners.models import Classroom, Goal, GoalComment, NextStep, SignInCard, Student, Voice
 from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
 
@@ -137,3 +139,36 @@ class GoalCommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     voice = Voice.WHANAU
     body = factory.Sequence(lambda n: f"Comment {n:04d}: she reads to her little brother now")
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningConversation
+
+    student = factory.SubFactory(StudentFactory)
+    kind = LearningConversation.Kind.GOAL_SETTING
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    school_noticed = "We noticed she loves reading to younger children."
+    staff_notes = "Staff only: check in with learning support about reading."
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConversationRound
+
+    school = factory.SubFactory(SchoolFactory)
+    title = "Term 1 goal-setting"
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    round = factory.SubFactory(RoundFactory)
+    host = factory.SubFactory(UserFactory)
+    starts_at = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(microsecond=0, second=0)
+            + datetime.timedelta(days=3, minutes=15 * n)
+        )
+    )

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.models import Booking
 from learners.models import Evidence, Voice
 from partnerships.models import Invitation, hash_key
 from tests import factories
@@ -41,6 +42,7 @@ def only(*allowed, default=HIDDEN):
 
 STAFF_OF_STUDENT = only("leader", "teacher")
 SEES_STUDENT = only("leader", "teacher", "whanau", "student_user")
+STAFF_ANYWHERE = only("leader", "teacher", "other_teacher", "other_school_leader")
 
 # page name -> (url builder from the world, expected outcome per role)
 PAGES = {
@@ -89,9 +91,40 @@ PAGES = {
         ),
         only("whanau"),
     ),
-    "inbox": (
-        lambda w: reverse("inbox"),
-        only("leader", "teacher", "other_teacher", "other_school_leader"),
+    "inbox": (lambda w: reverse("inbox"), STAFF_ANYWHERE),
+    "conversation_list": (
+        lambda w: reverse("conversation_list", args=[w.student.pk]),
+        SEES_STUDENT,
+    ),
+    "conversation_create": (
+        lambda w: reverse("conversation_create", args=[w.student.pk]),
+        STAFF_OF_STUDENT,
+    ),
+    "conversation_detail": (
+        lambda w: reverse("conversation_detail", args=[_conversation(w).pk]),
+        SEES_STUDENT,
+    ),
+    "conversation_edit": (
+        lambda w: reverse("conversation_edit", args=[_conversation(w).pk]),
+        STAFF_OF_STUDENT,
+    ),
+    "transitions": (lambda w: reverse("transitions"), STAFF_ANYWHERE),
+    "round_list": (lambda w: reverse("round_list"), STAFF_ANYWHERE),
+    # Any of the school's staff may offer times in its rounds.
+    "round_detail": (
+        lambda w: reverse("round_detail", args=[_slot(w).round_id]),
+        only("leader", "teacher", "other_teacher"),
+    ),
+    # Whānau book with their own child's teachers; the other family's teacher has no times here.
+    "round_book": (lambda w: reverse("round_book", args=[_slot(w).round_id]), only("whanau")),
+    "slot_book": (
+        lambda w: reverse("slot_book", args=[_slot(w).pk, w.student.pk]),
+        only("whanau"),
+    ),
+    "my_bookings": (lambda w: reverse("my_bookings"), only("whanau", "other_whanau")),
+    "booking_detail": (
+        lambda w: reverse("booking_detail", args=[_booking(w).pk]),
+        only("leader", "teacher", "whanau"),
     ),
     "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),
     "card_sign_in_qr": (lambda w: reverse("card_sign_in_qr", args=["ABCD2345"]), everyone(OK)),
@@ -124,6 +157,21 @@ def _photo(world) -> Evidence:
         content_type="image/png",
         original_name="work.png",
         file=ContentFile(PNG, name="work.png"),
+    )
+
+
+def _conversation(world):
+    return factories.ConversationFactory(student=world.student)
+
+
+def _slot(world):
+    conversation_round = factories.RoundFactory(school=world.school)
+    return factories.SlotFactory(round=conversation_round, host=world.teacher)
+
+
+def _booking(world):
+    return Booking.objects.create(
+        slot=_slot(world), student=world.student, whanau=world.link.whanau
     )
 
 

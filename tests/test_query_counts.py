@@ -7,6 +7,7 @@ audit rows; the comment beside it says what the queries are.
 import pytest
 from django.urls import reverse
 
+from conversations.models import Booking, Reflection
 from learners.models import Evidence, HomeActivity, SignInCard, Voice
 from tests import factories
 
@@ -20,6 +21,7 @@ SIGNED_IN = 4
 @pytest.fixture
 def busy_world(world):
     """The world, plus a full class with whānau, more classes and a long audit trail."""
+    world_round = factories.RoundFactory(school=world.school)
     for _ in range(MANY):
         student = factories.StudentFactory(school=world.school, classroom=world.classroom)
         factories.WhanauLinkFactory(student=student)
@@ -36,7 +38,24 @@ def busy_world(world):
         Evidence.objects.create(
             goal=world.goal, kind="note", note="Note", voice=Voice.WHANAU, added_by=world.whanau
         )
+        conversation = factories.ConversationFactory(student=world.student)
+        conversation.whanau_attendees.add(world.link.whanau)
+        conversation.goals.add(world.goal)
+        Reflection.objects.create(conversation=conversation, author=world.whanau, body="Good")
+        slot = factories.SlotFactory(round=world_round, host=world.teacher)
+        family = factories.WhanauLinkFactory(student=world.classmate)
+        Booking.objects.create(
+            slot=slot, student=world.classmate, whanau=family.whanau, needs_childcare=True
+        )
+        factories.SlotFactory(round=world_round, host=world.teacher)
     SignInCard.objects.create(student=world.student)
+    world.round = world_round
+    world.booking = Booking.objects.create(
+        slot=factories.SlotFactory(round=world_round, host=world.teacher),
+        student=world.student,
+        whanau=world.link.whanau,
+    )
+    world.conversation = conversation
     return world
 
 
@@ -69,6 +88,23 @@ PAGES = [
     ("teacher", "goal_edit", lambda w: [w.goal.pk], SIGNED_IN + 5),  # + relation, lists, chosen
     ("whanau", "goal_history", lambda w: [w.goal.pk], SIGNED_IN + 3),  # goal; count; page
     ("teacher", "inbox", lambda w: [], SIGNED_IN + 2),  # count; page with authors and goals
+    ("whanau", "conversation_list", lambda w: [w.student.pk], SIGNED_IN + 4),  # + reflections
+    # conversation; relation; audit insert; whānau, staff, goals, reflections
+    ("whanau", "conversation_detail", lambda w: [w.conversation.pk], SIGNED_IN + 7),
+    ("teacher", "conversation_edit", lambda w: [w.conversation.pk], SIGNED_IN + 7),
+    ("teacher", "transitions", lambda w: [], SIGNED_IN + 2),  # schools' days; students
+    ("teacher", "round_list", lambda w: [], SIGNED_IN + 1),
+    # round; slots; their bookings; not booked; requests
+    ("teacher", "round_detail", lambda w: [w.round.pk], SIGNED_IN + 5),
+    ("whanau", "my_bookings", lambda w: [], SIGNED_IN + 3),  # bookings; rounds; requests
+    (
+        "whanau",
+        "round_book",
+        lambda w: [w.round.pk],
+        SIGNED_IN + 5,
+    ),  # round; links; 2 teachers; slots
+    ("whanau", "slot_book", lambda w: [w.round.slots.last().pk, w.student.pk], SIGNED_IN + 2),
+    ("whanau", "booking_detail", lambda w: [w.booking.pk], SIGNED_IN + 1),
 ]
 
 

@@ -84,3 +84,42 @@ def test_celery_uses_redis_when_configured():
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1)
         assert conn.transport.driver_type == "redis"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_families_booking_one_time_at_once(world):
+    """Two families press “Book” on the same time at the same moment: exactly one gets it."""
+    from conversations import services as booking_services
+    from conversations.models import Booking
+    from tests import factories
+
+    assert connection.vendor == "postgresql"
+    slot = factories.SlotFactory(
+        round=factories.RoundFactory(school=world.school), host=world.teacher
+    )
+    # Two families, one child each in the same class.
+    families = [
+        (world.student, world.link.whanau),
+        (world.classmate, factories.WhanauLinkFactory(student=world.classmate).whanau),
+    ]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def book(student, whanau):
+        try:
+            barrier.wait()
+            booking_services.booking_create(slot=slot, student=student, whanau=whanau, details={})
+            outcomes.append("booked")
+        except booking_services.SlotTakenError:
+            outcomes.append("taken")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=family) for family in families]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["booked", "taken"]
+    assert Booking.objects.active().filter(slot=slot).count() == 1

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learners.tasks.send_comment_digests",
         "schedule": crontab(minute=5),
     },
+    "booking-reminders-hourly": {
+        "task": "conversations.tasks.send_booking_reminders",
+        "schedule": crontab(minute=20),
+    },
 }
 
 LOGGING = {
