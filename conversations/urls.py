@@ -3,9 +3,7 @@ from django.urls import path
 from conversations import views
 
 urlpatterns = [
-    path(
-        "students/<int:pk>/conversations/", views.conversation_list, name="conversation_list"
-    ),
+    path("students/<int:pk>/conversations/", views.conversation_list, name="conversation_list"),
     path(
         "students/<int:pk>/conversations/new/",
         views.conversation_create,
