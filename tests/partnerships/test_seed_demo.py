@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from conversations.models import Booking, LearningConversation, Slot
 from learners.models import Goal, GoalComment, NextStep, SignInCard, Student
 from partnerships.models import User, WhanauLink, WhanauMember
 
@@ -37,6 +38,9 @@ def test_seed_demo_is_idempotent_and_prints_a_login_per_role():
     assert Goal.objects.count() == goals  # goals are made once
     assert GoalComment.objects.unanswered_whanau().exists()  # the inbox has something in it
     assert NextStep.objects.exists()
+    assert Slot.objects.count() == 48  # 4 teachers × 12 times, made once
+    assert Booking.objects.exists()
+    assert LearningConversation.objects.exists()
 
 
 def test_demo_logins_work():

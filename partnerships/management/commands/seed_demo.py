@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from conversations.demo import seed_conversations
 from learners.demo import seed_goals
 from partnerships import demo
 from partnerships.models import School
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         school = School.objects.filter(name=demo.DEMO_SCHOOL).first()
         if school is not None and (made := seed_goals(school=school)):
             self.stdout.write(f"{demo.DEMO_SCHOOL}: {made} goals with next steps and comments")
+        if school is not None and (made := seed_conversations(school=school)):
+            self.stdout.write(f"{demo.DEMO_SCHOOL}: a round of {made} conversation times")
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if result.logins:
