@@ -17,6 +17,9 @@ from conversations.models import (
     Reflection,
     Slot,
     TimeRequest,
+    UpdateReply,
+    WeeklyUpdate,
+    WeekSend,
 )
 from learners.models import Student
 from partnerships import audit
@@ -295,3 +298,59 @@ def time_request_answer(*, request: TimeRequest, by: User, answer: str) -> TimeR
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
     return request
+
+
+# The weekly update -----------------------------------------------------------------
+
+
+class WeekGoneHomeError(Exception):
+    """This week's updates have been sent: the update can no longer change."""
+
+
+def week_has_gone_home(*, school_id: int, week: datetime.date) -> bool:
+    return WeekSend.objects.filter(
+        school_id=school_id, week=week, claimed_at__isnull=False
+    ).exists()
+
+
+def update_save(
+    *, form, student: Student, week: datetime.date, by: User, submit: bool, with_teacher: bool
+) -> WeeklyUpdate:
+    """Save the week's update as a draft, or as written. Changing it after approval asks again."""
+    if week_has_gone_home(school_id=student.school_id, week=week):
+        raise WeekGoneHomeError
+    with transaction.atomic():
+        update = form.save(commit=False)
+        update.student = student
+        update.week = week
+        update.author = update.author or by
+        update.written_with_teacher = update.written_with_teacher or with_teacher
+        if submit:
+            update.status = WeeklyUpdate.Status.SUBMITTED
+            update.submitted_at = timezone.now()
+            update.approved_at = None
+            update.approved_by = None
+        elif update.status != WeeklyUpdate.Status.DRAFT and form.changed_data:
+            update.status = WeeklyUpdate.Status.SUBMITTED
+        update.save()
+    return update
+
+
+def updates_approve(*, updates, by: User) -> int:
+    """Approve written updates (drafts stay drafts) for weeks not yet sent."""
+    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED).update(
+        status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+    )
+
+
+def update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str) -> UpdateReply:
+    return UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
+
+
+def updates_unsubscribe(*, link: WhanauLink) -> bool:
+    """Stop the weekly update email for this person and student. True if it changed."""
+    return bool(
+        WhanauLink.objects.filter(pk=link.pk, receives_weekly_update=True).update(
+            receives_weekly_update=False
+        )
+    )

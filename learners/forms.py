@@ -183,6 +183,33 @@ def _without_metadata(upload, content_type: str) -> ContentFile:
     return ContentFile(out.getvalue(), name=upload.name)
 
 
+def checked_upload(upload, *, photos_only: bool = False):
+    """A size- and type-checked upload (photos re-encoded without EXIF), or a ValidationError.
+
+    Sets ``checked_content_type`` and ``evidence_kind`` on the returned file.
+    """
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(
+            _("That file is %(size)s MB; the limit is %(limit)s MB. Try a smaller photo."),
+            params={
+                "size": round(upload.size / 1_000_000, 1),
+                "limit": settings.EVIDENCE_MAX_BYTES // 1_000_000,
+            },
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    sniffed = _sniff(head)
+    if sniffed is None or (photos_only and sniffed[1] != Evidence.Kind.PHOTO):
+        if photos_only:
+            raise forms.ValidationError(_("Only photos (JPEG, PNG, GIF, WebP) can be added."))
+        raise forms.ValidationError(_("Only photos (JPEG, PNG, GIF, WebP) and PDFs can be added."))
+    content_type, kind = sniffed
+    if kind == Evidence.Kind.PHOTO:
+        upload = _without_metadata(upload, content_type)
+    upload.checked_content_type, upload.evidence_kind = content_type, kind
+    return upload
+
+
 class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
@@ -199,28 +226,7 @@ class EvidenceForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if not upload:
-            return None
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("That file is %(size)s MB; the limit is %(limit)s MB. Try a smaller photo."),
-                params={
-                    "size": round(upload.size / 1_000_000, 1),
-                    "limit": settings.EVIDENCE_MAX_BYTES // 1_000_000,
-                },
-            )
-        head = upload.read(16)
-        upload.seek(0)
-        sniffed = _sniff(head)
-        if sniffed is None:
-            raise forms.ValidationError(
-                _("Only photos (JPEG, PNG, GIF, WebP) and PDFs can be added.")
-            )
-        content_type, kind = sniffed
-        if kind == Evidence.Kind.PHOTO:
-            upload = _without_metadata(upload, content_type)
-        upload.checked_content_type, upload.evidence_kind = content_type, kind
-        return upload
+        return checked_upload(upload) if upload else None
 
     def clean(self):
         cleaned = super().clean()

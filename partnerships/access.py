@@ -26,6 +26,8 @@ from conversations.models import (
     LearningConversation,
     Slot,
     TimeRequest,
+    WeeklyUpdate,
+    WeekSend,
 )
 from learners.models import (
     Classroom,
@@ -261,6 +263,29 @@ def time_requests_visible_to(user) -> QuerySet:
         Q(student__in=students_managed_by(user))
         | Q(whanau__user=user, student__in=own_whanau_links(user).values("student_id"))
     )
+
+
+def updates_visible_to(user) -> QuerySet[WeeklyUpdate]:
+    """Staff see their students' updates, drafts too; a student sees their own; whānau see an
+    update once its week has gone home (whether or not they take the email)."""
+    if not _signed_in(user):
+        return WeeklyUpdate.objects.none()
+    gone_home = WeekSend.objects.filter(
+        school_id=OuterRef("student__school_id"), week=OuterRef("week"), claimed_at__isnull=False
+    )
+    return WeeklyUpdate.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(student__user=user)
+        | Q(
+            Exists(gone_home),
+            pk__in=WeeklyUpdate.objects.ready_to_send().values("pk"),
+            student__in=own_whanau_links(user).values("student_id"),
+        )
+    )
+
+
+def updates_managed_by(user) -> QuerySet[WeeklyUpdate]:
+    return WeeklyUpdate.objects.filter(student__in=students_managed_by(user))
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,12 @@ class School(models.Model):
         default=datetime.time(15, 0),
         help_text=_("Local time at the school when the weekly updates go home."),
     )
+    updates_need_approval = models.BooleanField(
+        _("a teacher approves weekly updates before they are sent"), default=True
+    )
+    update_reminder_hours = models.PositiveSmallIntegerField(
+        _("remind about unwritten updates this many hours before sending"), default=24
+    )
     transition_days = models.PositiveSmallIntegerField(
         _("transition conversation due after (days)"),
         default=21,
@@ -153,6 +159,20 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def week_of(self, moment: datetime.datetime) -> datetime.date:
+        """The Monday of the school week that ``moment`` falls in, in the school's time zone."""
+        local = moment.astimezone(self.zone).date()
+        return local - datetime.timedelta(days=local.weekday())
+
+    def send_time(self, week: datetime.date) -> datetime.datetime:
+        """When the week's updates go home: the school's day and time in that week."""
+        day = week + datetime.timedelta(days=self.weekly_update_weekday)
+        return datetime.datetime.combine(day, self.weekly_update_time, tzinfo=self.zone)
 
 
 class StaffQuerySet(models.QuerySet):

@@ -227,6 +227,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learners.tasks.send_comment_digests",
         "schedule": crontab(minute=5),
     },
+    "weekly-updates-due": {
+        "task": "conversations.tasks.send_due_updates",
+        "schedule": crontab(minute="*/10"),
+    },
+    "weekly-update-reminders": {
+        "task": "conversations.tasks.remind_unwritten_updates",
+        "schedule": crontab(minute="*/10"),
+    },
     "booking-reminders-hourly": {
         "task": "conversations.tasks.send_booking_reminders",
         "schedule": crontab(minute=20),

@@ -1,0 +1,234 @@
+"""The weekly update home: writing it, the teacher's week, reading and replying, unsubscribing."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conversations import services, weekly
+from conversations.forms import ReplyForm, WeeklyUpdateForm
+from conversations.models import UpdateDelivery, WeeklyUpdate
+from learners.models import Student
+from partnerships.access import (
+    relation_to,
+    request_roles,
+    students_managed_by,
+    students_visible_to,
+    updates_managed_by,
+    updates_visible_to,
+)
+
+
+def _write(request, student: Student, *, with_teacher: bool):
+    week = student.school.week_of(timezone.now())
+    update = WeeklyUpdate.objects.filter(student=student, week=week).first()
+    gone_home = services.week_has_gone_home(school_id=student.school_id, week=week)
+    form = WeeklyUpdateForm(
+        request.POST or None, request.FILES or None, instance=update, student=student
+    )
+    if request.method == "POST" and not gone_home and form.is_valid():
+        try:
+            update = services.update_save(
+                form=form,
+                student=student,
+                week=week,
+                by=request.user,
+                submit="submit" in request.POST,
+                with_teacher=with_teacher,
+            )
+        except services.WeekGoneHomeError:
+            gone_home = True
+        else:
+            if update.status == WeeklyUpdate.Status.DRAFT:
+                messages.success(request, _("Saved as a draft. Finish it any time this week."))
+            else:
+                messages.success(request, _("Ka pai! Your update is ready to go home."))
+            return redirect(request.path)
+    return render(
+        request,
+        "conversations/update_write.html",
+        {
+            "student": student,
+            "update": update,
+            "form": form,
+            "week": week,
+            "send_at": student.school.send_time(week),
+            "gone_home": gone_home,
+            "with_teacher": with_teacher,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_write(request):
+    """A student writes this week's update home."""
+    roles = request_roles(request)
+    if not roles.is_student:
+        raise Http404
+    student = Student.objects.select_related("school").get(pk=roles.student_id)
+    return _write(request, student, with_teacher=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_write_with(request, pk: int):
+    """A teacher writes the update together with a younger student."""
+    student = get_object_or_404(students_managed_by(request.user).select_related("school"), pk=pk)
+    return _write(request, student, with_teacher=True)
+
+
+@login_required
+def update_week(request):
+    """The teacher's week: who has written, who hasn't, who needs approval, and who got it."""
+    roles = request_roles(request)
+    if not roles.is_staff:
+        raise Http404
+    school = roles.schools[min(roles.staff_school_ids)]
+    this_week = school.week_of(timezone.now())
+    try:
+        week = datetime.date.fromisoformat(request.GET.get("week", ""))
+        week -= datetime.timedelta(days=week.weekday())
+    except ValueError:
+        week = this_week
+    deliveries = UpdateDelivery.objects.select_related("whanau").order_by("whanau__name")
+    updates = WeeklyUpdate.objects.filter(week=week).prefetch_related(
+        Prefetch("deliveries", queryset=deliveries)
+    )
+    students = (
+        students_managed_by(request.user)
+        .filter(school=school)
+        .select_related("classroom")
+        .prefetch_related(Prefetch("weekly_updates", queryset=updates, to_attr="this_week"))
+        .order_by("classroom__name", "last_name", "pk")
+    )
+    rows = [(student, next(iter(student.this_week), None)) for student in students]
+    return render(
+        request,
+        "conversations/update_week.html",
+        {
+            "school": school,
+            "week": week,
+            "previous_week": week - datetime.timedelta(days=7),
+            "next_week": week + datetime.timedelta(days=7) if week < this_week else None,
+            "send_at": school.send_time(week),
+            "gone_home": services.week_has_gone_home(school_id=school.pk, week=week),
+            "rows": rows,
+            "waiting": sum(
+                1
+                for _student, update in rows
+                if update and update.status == WeeklyUpdate.Status.SUBMITTED
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_approve(request):
+    """Approve one update, or every written update of the week."""
+    updates = updates_managed_by(request.user)
+    if request.POST.get("update"):
+        updates = updates.filter(pk=request.POST["update"])
+    else:
+        try:
+            updates = updates.filter(week=datetime.date.fromisoformat(request.POST.get("week", "")))
+        except ValueError as error:
+            raise Http404 from error
+    count = services.updates_approve(updates=updates, by=request.user)
+    messages.success(request, _("%(n)s approved.") % {"n": count})
+    return redirect(
+        reverse("update_week") + "?" + urlencode({"week": request.POST.get("week", "")})
+    )
+
+
+@login_required
+def update_list(request, pk: int):
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    updates = updates_visible_to(request.user).filter(student=student).prefetch_related("replies")
+    return render(
+        request, "conversations/update_list.html", {"student": student, "updates": updates}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_detail(request, pk: int):
+    """One update, with the replies from home, and a box to reply."""
+    update = get_object_or_404(
+        updates_visible_to(request.user).select_related("student__school", "goal", "author"), pk=pk
+    )
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        relation = relation_to(request.user, update.student)
+        services.update_reply(
+            update=update, by=request.user, voice=relation.voice, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Thank you: your reply is sent to school."))
+        return redirect("update_detail", pk=update.pk)
+    return render(
+        request,
+        "conversations/update_detail.html",
+        {
+            "update": update,
+            "student": update.student,
+            "replies": update.replies.select_related("author"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def update_photo(request, pk: int):
+    update = get_object_or_404(updates_visible_to(request.user).exclude(photo=""), pk=pk)
+    try:
+        handle = update.photo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=update.photo_type or "application/octet-stream")
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def update_read(request, token: str):
+    """The link in the email: to the update, through sign-in by code when needed."""
+    try:
+        delivery = weekly.delivery_for_read_token(token)
+    except signing.SignatureExpired:
+        return render(request, "conversations/link_problem.html", {"expired": True}, status=410)
+    except (signing.BadSignature, UpdateDelivery.DoesNotExist):
+        return render(request, "conversations/link_problem.html", {"expired": False}, status=400)
+    target = reverse("update_detail", args=[delivery.update_id])
+    if request.user.is_authenticated:
+        return redirect(target)
+    return redirect(reverse("account_request_login_code") + "?" + urlencode({"next": target}))
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail provider posts without a session or token
+@require_http_methods(["GET", "POST"])
+def update_unsubscribe(request, token: str):
+    """Stop the weekly email for this child, with one click and without signing in."""
+    try:
+        link = weekly.link_for_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        return render(request, "conversations/link_problem.html", {"expired": True}, status=410)
+    except (signing.BadSignature, weekly.WhanauLink.DoesNotExist):
+        return render(request, "conversations/link_problem.html", {"expired": False}, status=400)
+    done = False
+    if request.method == "POST":
+        services.updates_unsubscribe(link=link)
+        done = True
+    return render(
+        request, "conversations/unsubscribe.html", {"link": link, "done": done, "token": token}
+    )
