@@ -118,21 +118,25 @@ def week_send(*, school_id: int, week: datetime.date) -> SendResult:
     if not _claim_week(school_id, week, now):
         return SendResult(claimed=False)
     deliveries_create(school_id=school_id, week=week)
+    deliveries = UpdateDelivery.objects.filter(
+        update__week=week, update__student__school_id=school_id
+    )
+    # Failed ones stay "failed, with the reason" between runs; each run tries them again.
+    deliveries.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).update(
+        status=UpdateDelivery.Status.QUEUED, claimed_at=None
+    )
     result = SendResult()
-    queued = UpdateDelivery.objects.filter(update__week=week, update__student__school_id=school_id)
     while True:
-        batch = deliveries_send_batch(queued)
+        batch = deliveries_send_batch(deliveries)
         result.sent += batch.sent
         result.failed += batch.failed
         if not batch.sent and not batch.failed:
             break
-    retry_due = queued.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-    if not retry_due.exists():
-        WeekSend.objects.filter(school_id=school_id, week=week).update(finished_at=timezone.now())
+    weeks = WeekSend.objects.filter(school_id=school_id, week=week)
+    if deliveries.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).exists():
+        weeks.update(claimed_at=None)  # the task's retry, or the next beat, takes it again
     else:
-        # Let the next beat (or the task's retry) take the week again for the failed ones.
-        retry_due.update(status=UpdateDelivery.Status.QUEUED, claimed_at=None)
-        WeekSend.objects.filter(school_id=school_id, week=week).update(claimed_at=None)
+        weeks.update(finished_at=timezone.now())
     return result
 
 
@@ -151,12 +155,10 @@ def deliveries_send_batch(queued, *, size: int = BATCH) -> SendResult:
         .order_by("pk")
     )
     result = SendResult()
-    with django_mail.get_connection() as connection:
+    with django_mail.mailers.default as connection:
         for delivery in rows:
             try:
-                message = update_message(delivery)
-                message.connection = connection
-                message.send()
+                connection.send_messages([update_message(delivery)])
             except Exception as error:  # a mail failure is recorded, and the run goes on
                 logger.warning("Weekly update %s not sent: %s", delivery.pk, error)
                 UpdateDelivery.objects.filter(pk=delivery.pk).update(
@@ -308,6 +310,6 @@ def reminders_send(*, school_id: int, week: datetime.date) -> int:
                     context={"teacher": teacher, "students": students, "url": week_url},
                 )
             )
-    with django_mail.get_connection() as connection:
+    with django_mail.mailers.default as connection:
         connection.send_messages(messages)
     return len(messages)
