@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.models import Booking
+from conversations import weekly
+from conversations.models import Booking, WeeklyUpdate, WeekSend
 from learners.models import Evidence, Voice
 from partnerships.models import Invitation, hash_key
 from tests import factories
@@ -126,6 +127,23 @@ PAGES = {
         lambda w: reverse("booking_detail", args=[_booking(w).pk]),
         only("leader", "teacher", "whanau"),
     ),
+    "update_write": (lambda w: reverse("update_write"), only("student_user")),
+    "update_write_with": (
+        lambda w: reverse("update_write_with", args=[w.student.pk]),
+        STAFF_OF_STUDENT,
+    ),
+    "update_list": (lambda w: reverse("update_list", args=[w.student.pk]), SEES_STUDENT),
+    "update_detail": (lambda w: reverse("update_detail", args=[_sent_update(w).pk]), SEES_STUDENT),
+    "update_photo": (
+        lambda w: reverse("update_photo", args=[_sent_update(w, photo=True).pk]),
+        SEES_STUDENT,
+    ),
+    "update_week": (lambda w: reverse("update_week"), STAFF_ANYWHERE),
+    # Links from emails: anyone holding one gets a page, never the update itself.
+    "update_unsubscribe": (
+        lambda w: reverse("update_unsubscribe", args=[weekly.unsubscribe_token(w.link.pk)]),
+        everyone(OK),
+    ),
     "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),
     "card_sign_in_qr": (lambda w: reverse("card_sign_in_qr", args=["ABCD2345"]), everyone(OK)),
     # An invitation link is for whoever holds it; it reveals only the school and child's first name.
@@ -172,6 +190,19 @@ def _slot(world):
 def _booking(world):
     return Booking.objects.create(
         slot=_slot(world), student=world.student, whanau=world.link.whanau
+    )
+
+
+def _sent_update(world, photo=False) -> WeeklyUpdate:
+    week = world.school.week_of(timezone.now())
+    WeekSend.objects.create(school=world.school, week=week, claimed_at=timezone.now())
+    return WeeklyUpdate.objects.create(
+        student=world.student,
+        week=week,
+        learned="Volcanoes",
+        status="approved",
+        photo=ContentFile(PNG, name="p.png") if photo else "",
+        photo_type="image/png",
     )
 
 

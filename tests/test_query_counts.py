@@ -6,8 +6,16 @@ audit rows; the comment beside it says what the queries are.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from conversations.models import Booking, Reflection
+from conversations.models import (
+    Booking,
+    Reflection,
+    UpdateDelivery,
+    UpdateReply,
+    WeeklyUpdate,
+    WeekSend,
+)
 from learners.models import Evidence, HomeActivity, SignInCard, Voice
 from tests import factories
 
@@ -49,6 +57,15 @@ def busy_world(world):
         )
         factories.SlotFactory(round=world_round, host=world.teacher)
     SignInCard.objects.create(student=world.student)
+    week = world.school.week_of(timezone.now())
+    WeekSend.objects.create(school=world.school, week=week, claimed_at=timezone.now())
+    for student in world.classroom.students.all():
+        update = WeeklyUpdate.objects.create(
+            student=student, week=week, learned="Volcanoes", status="approved"
+        )
+        UpdateDelivery.objects.create(update=update, whanau=world.link.whanau, status="sent")
+        UpdateReply.objects.create(update=update, author=world.whanau, voice="whanau", body="Hi")
+    world.update = WeeklyUpdate.objects.get(student=world.student, week=week)
     world.round = world_round
     world.booking = Booking.objects.create(
         slot=factories.SlotFactory(round=world_round, host=world.teacher),
@@ -105,6 +122,12 @@ PAGES = [
     ),  # round; links; 2 teachers; slots
     ("whanau", "slot_book", lambda w: [w.round.slots.last().pk, w.student.pk], SIGNED_IN + 2),
     ("whanau", "booking_detail", lambda w: [w.booking.pk], SIGNED_IN + 1),
+    ("student_user", "update_write", lambda w: [], SIGNED_IN + 4),  # student; update; sent?; goals
+    ("teacher", "update_write_with", lambda w: [w.student.pk], SIGNED_IN + 4),
+    # students; their updates; deliveries with whānau; sent?
+    ("teacher", "update_week", lambda w: [], SIGNED_IN + 4),
+    ("whanau", "update_list", lambda w: [w.student.pk], SIGNED_IN + 3),  # + updates, replies
+    ("whanau", "update_detail", lambda w: [w.update.pk], SIGNED_IN + 2),  # update; replies
 ]
 
 
