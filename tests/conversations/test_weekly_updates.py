@@ -283,3 +283,17 @@ def test_reminders_go_to_teachers_and_students_once(world, week, time_machine):
     teacher_mail = next(m for m in mail.outbox if m.to == [world.teacher.email])
     assert world.classmate.full_name in teacher_mail.body
     assert world.other_student.full_name not in teacher_mail.body
+
+
+def test_a_school_can_send_its_week_now(world, week):
+    """`send_weekly_updates --school … --now` sends the ready updates at once, and only once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _ready_update(world, week)
+    out = StringIO()
+    call_command("send_weekly_updates", school=world.school.name, now=True, stdout=out)
+    call_command("send_weekly_updates", school=world.school.name, now=True, stdout=out)
+    assert len(mail.outbox) == 1
+    assert "1 sent" in out.getvalue()

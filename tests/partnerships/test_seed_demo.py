@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from conversations.models import Booking, LearningConversation, Slot
+from conversations.models import Booking, LearningConversation, Slot, UpdateDelivery, WeeklyUpdate
 from learners.models import Goal, GoalComment, NextStep, SignInCard, Student
 from partnerships.models import User, WhanauLink, WhanauMember
 
@@ -41,6 +41,10 @@ def test_seed_demo_is_idempotent_and_prints_a_login_per_role():
     assert Slot.objects.count() == 48  # 4 teachers × 12 times, made once
     assert Booking.objects.exists()
     assert LearningConversation.objects.exists()
+    updates = WeeklyUpdate.objects.count()
+    assert UpdateDelivery.objects.filter(status="sent").exists()  # last week went home
+    _seed()
+    assert WeeklyUpdate.objects.count() == updates
 
 
 def test_demo_logins_work():

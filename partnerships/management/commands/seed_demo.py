@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from conversations.demo import seed_conversations
+from conversations.demo import seed_conversations, seed_updates
 from learners.demo import seed_goals
+from learners.models import SignInCard
 from partnerships import demo
 from partnerships.models import School
 
@@ -39,12 +40,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for line in result.lines:
             self.stdout.write(line)
-        # Goals, steps and comments for the demo school only: benchmarks don't need them.
         school = School.objects.filter(name=demo.DEMO_SCHOOL).first()
-        if school is not None and (made := seed_goals(school=school)):
-            self.stdout.write(f"{demo.DEMO_SCHOOL}: {made} goals with next steps and comments")
-        if school is not None and (made := seed_conversations(school=school)):
-            self.stdout.write(f"{demo.DEMO_SCHOOL}: a round of {made} conversation times")
+        if school is not None:
+            self._seed_activity(school)
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if result.logins:
@@ -52,3 +50,22 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins ({demo.DEMO_SCHOOL}) — demo data only:")
             for role, who, how in result.logins:
                 self.stdout.write(f"  {role:<9}{who:<25}{how}")
+
+    def _seed_activity(self, school: School) -> None:
+        """Goals, conversations and updates for the demo school only: benchmarks don't need them.
+
+        Each is made once; the demo student is left this week's update to write.
+        """
+        demo_student = set(
+            SignInCard.objects.filter(code=demo.DEMO_CARD_CODE).values_list("student_id", flat=True)
+        )
+        made = {
+            "goals with next steps and comments": seed_goals(school=school),
+            "conversation times in a round": seed_conversations(school=school),
+            "weekly updates (last week's sent)": seed_updates(
+                school=school, keep_free=demo_student
+            ),
+        }
+        for what, count in made.items():
+            if count:
+                self.stdout.write(f"{school.name}: {count} {what}")

@@ -1,0 +1,40 @@
+"""``manage.py send_weekly_updates``: send the weekly updates that are due, or one school's now."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from conversations import weekly
+from partnerships.models import School
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every school's weekly updates whose send time has passed (what beat does), "
+        "or with --school and --now, one school's week straight away. Never sends twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--school", help="The school's exact name.")
+        parser.add_argument(
+            "--now", action="store_true", help="Send this week's ready updates now."
+        )
+
+    def handle(self, *args, school: str | None, now: bool, **options):
+        if now:
+            if not school:
+                raise CommandError("--now needs --school with the school's exact name.")
+            found = School.objects.filter(name=school).first()
+            if found is None:
+                raise CommandError(f"No school is called {school!r}.")
+            pairs = [(found.pk, found.week_of(timezone.now()))]
+        else:
+            pairs = weekly.due_school_weeks()
+        for school_id, week in pairs:
+            result = weekly.week_send(school_id=school_id, week=week)
+            if not result.claimed:
+                self.stdout.write(f"School {school_id}, week of {week}: already sent, or being sent now.")
+            else:
+                self.stdout.write(
+                    f"School {school_id}, week of {week}: {result.sent} sent, "
+                    f"{result.failed} failed."
+                )
