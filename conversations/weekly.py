@@ -126,12 +126,20 @@ def week_send(*, school_id: int, week: datetime.date) -> SendResult:
         status=UpdateDelivery.Status.QUEUED, claimed_at=None
     )
     result = SendResult()
-    while True:
-        batch = deliveries_send_batch(deliveries)
+    # Find the week's queued rows once, without a status filter in SQL: with one, PostgreSQL
+    # probes the status index once per update in every batch (quadratic on 10,000 emails).
+    # Each batch then claims by primary key, and the claim re-checks status and claimed_at.
+    ids = [
+        pk
+        for pk, status in deliveries.order_by("pk").values_list("pk", "status")
+        if status == UpdateDelivery.Status.QUEUED
+    ]
+    for start in range(0, len(ids), BATCH):
+        batch = deliveries_send_batch(
+            UpdateDelivery.objects.filter(pk__in=ids[start : start + BATCH])
+        )
         result.sent += batch.sent
         result.failed += batch.failed
-        if not batch.sent and not batch.failed:
-            break
     weeks = WeekSend.objects.filter(school_id=school_id, week=week)
     if deliveries.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).exists():
         weeks.update(claimed_at=None)  # the task's retry, or the next beat, takes it again

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         for school_id, week in pairs:
             result = weekly.week_send(school_id=school_id, week=week)
             if not result.claimed:
-                self.stdout.write(f"School {school_id}, week of {week}: already sent, or being sent now.")
+                self.stdout.write(
+                    f"School {school_id}, week of {week}: already sent, or being sent now."
+                )
             else:
                 self.stdout.write(
                     f"School {school_id}, week of {week}: {result.sent} sent, "
