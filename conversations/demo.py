@@ -170,7 +170,7 @@ def seed_updates(*, school: School, keep_free: set[int] = frozenset(), seed: int
         .order_by("pk")
     )
     with transaction.atomic():
-        WeekSend.objects.create(school=school, week=last_week, claimed_at=now, finished_at=now)
+        WeekSend.objects.create(school=school, week=last_week, finished_at=now)
         updates = []
         for index, student in enumerate(students):
             updates.append(
@@ -182,6 +182,7 @@ def seed_updates(*, school: School, keep_free: set[int] = frozenset(), seed: int
                     status=WeeklyUpdate.Status.APPROVED,
                     submitted_at=now,
                     approved_at=now,
+                    queued_at=now,
                     written_with_teacher=student.year_level <= 2,
                 )
             )

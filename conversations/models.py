@@ -339,6 +339,8 @@ class WeeklyUpdate(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when its deliveries are written: from then on it has gone home and cannot change.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -361,7 +363,10 @@ class WeeklyUpdate(models.Model):
 
 
 class WeekSend(models.Model):
-    """One school's week of updates: claimed by the run that sends it, so only one does."""
+    """One school's week of updates: claimed by the run sending it, so only one runs at once.
+
+    ``finished_at`` is when a run last finished; updates approved late go in the next run.
+    """
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="week_sends"

@@ -19,7 +19,6 @@ from conversations.models import (
     TimeRequest,
     UpdateReply,
     WeeklyUpdate,
-    WeekSend,
 )
 from learners.models import Student
 from partnerships import audit
@@ -303,22 +302,16 @@ def time_request_answer(*, request: TimeRequest, by: User, answer: str) -> TimeR
 # The weekly update -----------------------------------------------------------------
 
 
-class WeekGoneHomeError(Exception):
-    """This week's updates have been sent: the update can no longer change."""
-
-
-def week_has_gone_home(*, school_id: int, week: datetime.date) -> bool:
-    return WeekSend.objects.filter(
-        school_id=school_id, week=week, claimed_at__isnull=False
-    ).exists()
+class UpdateGoneHomeError(Exception):
+    """The update has been sent: it can no longer change."""
 
 
 def update_save(
     *, form, student: Student, week: datetime.date, by: User, submit: bool, with_teacher: bool
 ) -> WeeklyUpdate:
     """Save the week's update as a draft, or as written. Changing it after approval asks again."""
-    if week_has_gone_home(school_id=student.school_id, week=week):
-        raise WeekGoneHomeError
+    if form.instance.queued_at is not None:
+        raise UpdateGoneHomeError
     with transaction.atomic():
         update = form.save(commit=False)
         update.student = student
@@ -337,8 +330,8 @@ def update_save(
 
 
 def updates_approve(*, updates, by: User) -> int:
-    """Approve written updates (drafts stay drafts) for weeks not yet sent."""
-    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED).update(
+    """Approve written updates (drafts stay drafts) that haven't gone home yet."""
+    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED, queued_at__isnull=True).update(
         status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
     )
 

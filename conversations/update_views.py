@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations import services, weekly
 from conversations.forms import ReplyForm, WeeklyUpdateForm
-from conversations.models import UpdateDelivery, WeeklyUpdate
+from conversations.models import UpdateDelivery, WeeklyUpdate, WeekSend
 from learners.models import Student
 from partnerships.access import (
     relation_to,
@@ -32,7 +32,7 @@ from partnerships.access import (
 def _write(request, student: Student, *, with_teacher: bool):
     week = student.school.week_of(timezone.now())
     update = WeeklyUpdate.objects.filter(student=student, week=week).first()
-    gone_home = services.week_has_gone_home(school_id=student.school_id, week=week)
+    gone_home = update is not None and update.queued_at is not None
     form = WeeklyUpdateForm(
         request.POST or None, request.FILES or None, instance=update, student=student
     )
@@ -46,7 +46,7 @@ def _write(request, student: Student, *, with_teacher: bool):
                 submit="submit" in request.POST,
                 with_teacher=with_teacher,
             )
-        except services.WeekGoneHomeError:
+        except services.UpdateGoneHomeError:
             gone_home = True
         else:
             if update.status == WeeklyUpdate.Status.DRAFT:
@@ -122,7 +122,9 @@ def update_week(request):
             "previous_week": week - datetime.timedelta(days=7),
             "next_week": week + datetime.timedelta(days=7) if week < this_week else None,
             "send_at": school.send_time(week),
-            "gone_home": services.week_has_gone_home(school_id=school.pk, week=week),
+            "sent_at": WeekSend.objects.filter(school=school, week=week)
+            .values_list("finished_at", flat=True)
+            .first(),
             "rows": rows,
             "waiting": sum(
                 1

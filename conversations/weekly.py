@@ -3,12 +3,15 @@
 How it holds together:
 
 1. Beat wakes every few minutes and asks ``due_school_weeks`` which schools'
-   local send time has passed for a week not yet finished.
+   local send time has passed this week with something still to send: a ready
+   update not yet queued (approved late, or sent early with ``--now``), or a
+   delivery waiting for a retry.
 2. ``week_send`` claims the school's week (``WeekSend``) with a conditional
    UPDATE: two workers never both run it; a claim left by a worker that died
    is taken again after ``STALE``.
 3. It writes one ``UpdateDelivery`` row per ready update and recipient
-   (unique in the database, ``ignore_conflicts``), *before* any email.
+   (unique in the database, ``ignore_conflicts``), *before* any email, and
+   marks those updates queued: they have gone home and can no longer change.
 4. It sends queued rows in batches over one mail connection, claiming each
    batch first and marking each row sent straight after its email. A worker
    killed mid-run leaves sent rows sent and the rest queued: running again
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import mail as django_mail
 from django.core import signing
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import get_template
 from django.urls import reverse
@@ -47,24 +51,38 @@ UNSUBSCRIBE_LINK_DAYS = 180
 
 
 def due_school_weeks(now: datetime.datetime | None = None) -> list[tuple[int, datetime.date]]:
-    """(school id, week) for every school whose send time this week has passed, not yet sent.
+    """(school id, week) for each school past this week's send time with something to send.
 
-    Two queries however many schools; a missed beat is made up by the next one.
+    Three queries however many schools; a missed beat is made up by the next one.
     """
     now = now or timezone.now()
-    due = []
+    candidates = set()
     for school in School.objects.only(
         "pk", "timezone", "weekly_update_weekday", "weekly_update_time"
     ):
         week = school.week_of(now)
         if now >= school.send_time(week):
-            due.append((school.pk, week))
-    done = set(
-        WeekSend.objects.filter(
-            school_id__in=[school_id for school_id, _week in due], finished_at__isnull=False
-        ).values_list("school_id", "week")
+            candidates.add((school.pk, week))
+    if not candidates:
+        return []
+    school_ids = {school_id for school_id, _week in candidates}
+    weeks = {week for _school_id, week in candidates}
+    waiting = set(
+        WeeklyUpdate.objects.ready_to_send()
+        .filter(queued_at__isnull=True, week__in=weeks, student__school_id__in=school_ids)
+        .values_list("student__school_id", "week")
+        .distinct()
+    ) | set(
+        UpdateDelivery.objects.filter(
+            Q(status=UpdateDelivery.Status.QUEUED)
+            | Q(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS),
+            update__week__in=weeks,
+            update__student__school_id__in=school_ids,
+        )
+        .values_list("update__student__school_id", "update__week")
+        .distinct()
     )
-    return [pair for pair in due if pair not in done]
+    return sorted(candidates & waiting)
 
 
 # Sending ---------------------------------------------------------------------------------
@@ -80,35 +98,36 @@ class SendResult:
 def _claim_week(school_id: int, week: datetime.date, now) -> bool:
     WeekSend.objects.get_or_create(school_id=school_id, week=week)
     return bool(
-        WeekSend.objects.filter(school_id=school_id, week=week, finished_at__isnull=True)
+        WeekSend.objects.filter(school_id=school_id, week=week)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE))
         .update(claimed_at=now)
     )
 
 
 def deliveries_create(*, school_id: int, week: datetime.date) -> int:
-    """One queued row per ready update and whānau member who has access and wants it."""
-    links = (
-        WhanauLink.objects.with_access()
-        .filter(
-            receives_weekly_update=True,
-            student__school_id=school_id,
-            student__weekly_updates__in=WeeklyUpdate.objects.ready_to_send().filter(week=week),
+    """One queued row per ready update and whānau member who has access and wants it.
+
+    The rows and the updates' "queued" mark are written together: an update has gone home
+    exactly when its deliveries exist.
+    """
+    updates = WeeklyUpdate.objects.ready_to_send().filter(
+        week=week, student__school_id=school_id, queued_at__isnull=True
+    )
+    with transaction.atomic():
+        ready = dict(updates.select_for_update().values_list("pk", "student_id"))
+        links = (
+            WhanauLink.objects.with_access()
+            .filter(receives_weekly_update=True, student_id__in=set(ready.values()))
+            .exclude(whanau__email="")
+            .values_list("pk", "whanau_id", "student_id")
         )
-        .exclude(whanau__email="")
-        .values_list("pk", "whanau_id", "student__weekly_updates")
-    )
-    ready = set(
-        WeeklyUpdate.objects.ready_to_send()
-        .filter(week=week, student__school_id=school_id)
-        .values_list("pk", flat=True)
-    )
-    rows = [
-        UpdateDelivery(update_id=update_id, whanau_id=whanau_id, link_id=link_id)
-        for link_id, whanau_id, update_id in links
-        if update_id in ready
-    ]
-    UpdateDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        update_of = {student_id: update_id for update_id, student_id in ready.items()}
+        rows = [
+            UpdateDelivery(update_id=update_of[student_id], whanau_id=whanau_id, link_id=link_id)
+            for link_id, whanau_id, student_id in links
+        ]
+        UpdateDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        WeeklyUpdate.objects.filter(pk__in=list(ready)).update(queued_at=timezone.now())
     return len(rows)
 
 
@@ -140,11 +159,10 @@ def week_send(*, school_id: int, week: datetime.date) -> SendResult:
         )
         result.sent += batch.sent
         result.failed += batch.failed
-    weeks = WeekSend.objects.filter(school_id=school_id, week=week)
-    if deliveries.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).exists():
-        weeks.update(claimed_at=None)  # the task's retry, or the next beat, takes it again
-    else:
-        weeks.update(finished_at=timezone.now())
+    # Let go of the week: the task's retry, or the next beat, takes it again if anything is left.
+    WeekSend.objects.filter(school_id=school_id, week=week).update(
+        claimed_at=None, finished_at=timezone.now()
+    )
     return result
 
 

@@ -27,7 +27,6 @@ from conversations.models import (
     Slot,
     TimeRequest,
     WeeklyUpdate,
-    WeekSend,
 )
 from learners.models import (
     Classroom,
@@ -267,20 +266,13 @@ def time_requests_visible_to(user) -> QuerySet:
 
 def updates_visible_to(user) -> QuerySet[WeeklyUpdate]:
     """Staff see their students' updates, drafts too; a student sees their own; whānau see an
-    update once its week has gone home (whether or not they take the email)."""
+    update once it has gone home (whether or not they take the email)."""
     if not _signed_in(user):
         return WeeklyUpdate.objects.none()
-    gone_home = WeekSend.objects.filter(
-        school_id=OuterRef("student__school_id"), week=OuterRef("week"), claimed_at__isnull=False
-    )
     return WeeklyUpdate.objects.filter(
         Q(student__in=students_managed_by(user))
         | Q(student__user=user)
-        | Q(
-            Exists(gone_home),
-            pk__in=WeeklyUpdate.objects.ready_to_send().values("pk"),
-            student__in=own_whanau_links(user).values("student_id"),
-        )
+        | Q(queued_at__isnull=False, student__in=own_whanau_links(user).values("student_id"))
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations import weekly
-from conversations.models import Booking, WeeklyUpdate, WeekSend
+from conversations.models import Booking, WeeklyUpdate
 from learners.models import Evidence, Voice
 from partnerships.models import Invitation, hash_key
 from tests import factories
@@ -195,12 +195,12 @@ def _booking(world):
 
 def _sent_update(world, photo=False) -> WeeklyUpdate:
     week = world.school.week_of(timezone.now())
-    WeekSend.objects.create(school=world.school, week=week, claimed_at=timezone.now())
     return WeeklyUpdate.objects.create(
         student=world.student,
         week=week,
         learned="Volcanoes",
         status="approved",
+        queued_at=timezone.now(),
         photo=ContentFile(PNG, name="p.png") if photo else "",
         photo_type="image/png",
     )

@@ -14,7 +14,6 @@ from conversations.models import (
     UpdateDelivery,
     UpdateReply,
     WeeklyUpdate,
-    WeekSend,
 )
 from learners.models import Evidence, HomeActivity, SignInCard, Voice
 from tests import factories
@@ -58,10 +57,13 @@ def busy_world(world):
         factories.SlotFactory(round=world_round, host=world.teacher)
     SignInCard.objects.create(student=world.student)
     week = world.school.week_of(timezone.now())
-    WeekSend.objects.create(school=world.school, week=week, claimed_at=timezone.now())
     for student in world.classroom.students.all():
         update = WeeklyUpdate.objects.create(
-            student=student, week=week, learned="Volcanoes", status="approved"
+            student=student,
+            week=week,
+            learned="Volcanoes",
+            status="approved",
+            queued_at=timezone.now(),
         )
         UpdateDelivery.objects.create(update=update, whanau=world.link.whanau, status="sent")
         UpdateReply.objects.create(update=update, author=world.whanau, voice="whanau", body="Hi")

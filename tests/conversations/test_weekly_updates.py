@@ -297,3 +297,34 @@ def test_a_school_can_send_its_week_now(world, week):
     call_command("send_weekly_updates", school=world.school.name, now=True, stdout=out)
     assert len(mail.outbox) == 1
     assert "1 sent" in out.getvalue()
+
+
+def test_an_update_approved_after_the_send_goes_with_the_next_run(world, week, time_machine):
+    """A late approval still goes home (at the next beat), and nobody gets the first one again."""
+    _ready_update(world, week)
+    time_machine.move_to(AFTER_SEND)
+    send_due_updates()
+    late = WeeklyUpdate.objects.create(
+        student=world.classmate,
+        week=week,
+        learned="Late but lovely.",
+        status=WeeklyUpdate.Status.APPROVED,
+    )
+    classmate_whanau = factories.WhanauLinkFactory(student=world.classmate).whanau
+    time_machine.move_to(AFTER_SEND + datetime.timedelta(hours=2))
+    send_due_updates()
+    send_due_updates()
+    assert [message.to for message in mail.outbox] == [
+        [world.link.whanau.email],
+        [classmate_whanau.email],
+    ]
+    late.refresh_from_db()
+    assert late.queued_at is not None
+
+
+def test_nothing_to_send_means_no_run(world, week, time_machine):
+    """After the send, a beat with nothing new does no work."""
+    _ready_update(world, week)
+    time_machine.move_to(AFTER_SEND)
+    send_due_updates()
+    assert weekly.due_school_weeks() == []
