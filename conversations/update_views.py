@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from partnerships.access import (
     updates_managed_by,
     updates_visible_to,
 )
+from partnerships.files import private_file_response
 
 
 def _write(request, student: Student, *, with_teacher: bool):
@@ -193,14 +194,7 @@ def update_detail(request, pk: int):
 @login_required
 def update_photo(request, pk: int):
     update = get_object_or_404(updates_visible_to(request.user).exclude(photo=""), pk=pk)
-    try:
-        handle = update.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=update.photo_type or "application/octet-stream")
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(update.photo, content_type=update.photo_type)
 
 
 def update_read(request, token: str):

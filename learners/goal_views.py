@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,6 +36,7 @@ from partnerships.access import (
     students_managed_by,
     students_visible_to,
 )
+from partnerships.files import private_file_response
 from partnerships.models import AuditEvent
 
 PER_PAGE = 50
@@ -264,20 +265,12 @@ def evidence_add(request, pk: int):
 def evidence_file(request, pk: int):
     """Stream a photo or PDF to someone the access rules allow. There is no public URL."""
     evidence = get_object_or_404(evidence_visible_to(request.user).exclude(file=""), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
+    return private_file_response(
+        evidence.file,
         content_type=evidence.content_type,
-        as_attachment=evidence.kind == evidence.Kind.PDF,
         filename=evidence.original_name or "evidence",
+        as_attachment=evidence.kind == evidence.Kind.PDF,  # a PDF downloads; photos show
     )
-    # Shown inside our page at most; never run as a document of its own.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # Comments ---------------------------------------------------------------------
