@@ -18,7 +18,7 @@ the school): what they see is the union.
 import itertools
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from conversations.models import (
     Booking,
@@ -330,6 +330,7 @@ class Roles:
     is_whanau: bool = False
     student_id: int | None = None
     schools: dict[int, School] = field(default_factory=dict)
+    timezone: str | None = None  # their school's, for showing times
 
     @property
     def is_leader(self) -> bool:
@@ -360,20 +361,24 @@ def roles_of(user) -> Roles:
     if not _signed_in(user):
         return Roles()
     memberships = list(Staff.objects.filter(user=user).select_related("school"))
-    flags = (
+    own_links = WhanauLink.objects.with_access().filter(whanau__user=OuterRef("pk"))
+    is_whanau, student_id, student_zone, whanau_zone = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            is_whanau=Exists(WhanauLink.objects.with_access().filter(whanau__user=OuterRef("pk"))),
+            is_whanau=Exists(own_links),
+            whanau_zone=Subquery(own_links.values("student__school__timezone")[:1]),
         )
-        .values_list("is_whanau", "student__pk")
+        .values_list("is_whanau", "student__pk", "student__school__timezone", "whanau_zone")
         .get()
     )
+    staff_zones = [m.school.timezone for m in sorted(memberships, key=lambda m: m.school_id)]
     return Roles(
         led_school_ids=frozenset(m.school_id for m in memberships if m.role == Staff.Role.LEADER),
         staff_school_ids=frozenset(m.school_id for m in memberships),
-        is_whanau=flags[0],
-        student_id=flags[1],
+        is_whanau=is_whanau,
+        student_id=student_id,
         schools={m.school_id: m.school for m in memberships},
+        timezone=next(iter(staff_zones), None) or student_zone or whanau_zone,
     )
 
 

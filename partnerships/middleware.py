@@ -1,7 +1,11 @@
-"""Show each signed-in person the app in the language they chose, until they pick another."""
+"""Show each signed-in person the app in their language, and times in their school's zone."""
+
+import zoneinfo
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+
+from partnerships.access import request_roles
 
 
 class PreferredLanguageMiddleware:
@@ -34,3 +38,18 @@ class PreferredLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+class SchoolTimezoneMiddleware:
+    """Times on every page are in the school's time zone (Chatham Islands schools exist)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = request_roles(request).timezone if request.user.is_authenticated else None
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
