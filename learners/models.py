@@ -208,46 +208,51 @@ DEFAULT_LEARNING_AREAS = [
 DEFAULT_DISPOSITIONS = [_("Resilient"), _("Resourceful"), _("Responsive")]
 
 
-class LearningArea(models.Model):
+class SchoolList(models.Model):
+    """An entry in a list each school keeps for itself, in the school's own order.
+
+    Each subclass adds its ``school`` foreign key, named for the school's side.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LearningArea(SchoolList):
     """A school's list of learning areas (by default, the NZ curriculum's)."""
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="learning_areas"
     )
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(SchoolList.Meta):
         verbose_name = _("learning area")
         verbose_name_plural = _("learning areas")
-        ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="learning_area_once"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Disposition(models.Model):
+class Disposition(SchoolList):
     """A learning disposition a school builds, such as resilient, resourceful, responsive."""
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="dispositions"
     )
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
+    class Meta(SchoolList.Meta):
         verbose_name = _("disposition")
         verbose_name_plural = _("dispositions")
-        ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="disposition_once"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Voice(models.TextChoices):
