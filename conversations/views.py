@@ -22,6 +22,7 @@ from conversations.forms import (
     TimeRequestForm,
 )
 from conversations.models import Booking, ConversationRound, LearningConversation
+from learners.forms import NextStepForm
 from partnerships import audit
 from partnerships.access import (
     bookings_visible_to,
@@ -93,7 +94,12 @@ def conversation_detail(request, pk: int):
             "relation": relation,
             "whanau_attendees": conversation.whanau_attendees.all(),
             "staff_attendees": conversation.staff_attendees.all(),
-            "goals": conversation.goals.all(),
+            # Each linked goal, with a form (ids of its own) to add a step agreed here.
+            "goal_rows": [
+                (goal, NextStepForm(auto_id=f"step-{goal.pk}-%s") if relation.can_manage else None)
+                for goal in conversation.goals.all()
+            ],
+            "next_steps": conversation.next_steps.all(),
             "reflections": conversation.reflections.select_related("author"),
             "reflection_form": ReflectionForm(),
         },

@@ -25,6 +25,7 @@ from partnerships import audit
 from partnerships.access import (
     comments_hideable_by,
     comments_visible_to,
+    conversations_managed_by,
     evidence_visible_to,
     goals_editable_by,
     goals_managed_by,
@@ -63,14 +64,38 @@ def goal_create(request, pk: int):
     """Anyone on the student's team may propose a goal: the student, whānau or a teacher."""
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     relation = relation_to(request.user, student)
+    conversation = _conversation_of(request, student_id=student.pk)
     form = GoalForm(request.POST or None, school_id=student.school_id)
     if request.method == "POST" and form.is_valid():
         goal = services.goal_create(
-            form=form, student=student, by=request.user, voice=relation.voice
+            form=form,
+            student=student,
+            by=request.user,
+            voice=relation.voice,
+            conversation=conversation,
         )
         messages.success(request, _("Goal proposed. The others will be asked to agree."))
+        if conversation is not None:
+            return redirect("conversation_detail", pk=conversation.pk)
         return redirect("goal_detail", pk=goal.pk)
-    return render(request, "learners/goal_form.html", {"student": student, "form": form})
+    return render(
+        request,
+        "learners/goal_form.html",
+        {"student": student, "form": form, "conversation": conversation},
+    )
+
+
+def _conversation_of(request, *, student_id: int):
+    """The learning conversation a goal or step is being agreed in, if one was named.
+
+    Only a conversation about this student that the person may edit; a forged id is a 404.
+    """
+    conversation_id = request.POST.get("conversation") or request.GET.get("conversation")
+    if not conversation_id:
+        return None
+    return get_object_or_404(
+        conversations_managed_by(request.user), pk=conversation_id, student_id=student_id
+    )
 
 
 def _goal_for_page(request, pk: int):
@@ -174,12 +199,15 @@ def goal_history(request, pk: int):
 @require_POST
 def next_step_create(request, pk: int):
     goal = get_object_or_404(goals_managed_by(request.user).select_related("student"), pk=pk)
+    conversation = _conversation_of(request, student_id=goal.student_id)
     form = NextStepForm(request.POST)
     if form.is_valid():
-        services.next_step_create(form=form, goal=goal, by=request.user)
+        services.next_step_create(form=form, goal=goal, by=request.user, conversation=conversation)
         messages.success(request, _("Next step added."))
     else:
         messages.error(request, _("The next step needs a few words saying what it is."))
+    if conversation is not None:
+        return redirect("conversation_detail", pk=conversation.pk)
     return redirect(reverse("goal_detail", args=[goal.pk]) + "#next-steps")
 
 

@@ -378,6 +378,14 @@ class NextStep(models.Model):
         _("who takes it"), max_length=16, choices=Voice.choices[:3], default=Voice.STUDENT
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    conversation = models.ForeignKey(
+        "conversations.LearningConversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_steps",
+        help_text=_("The conversation where it was agreed, if any."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

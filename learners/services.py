@@ -116,8 +116,11 @@ def school_defaults_create(*, school) -> None:
         )
 
 
-def goal_create(*, form, student: Student, by: User, voice: str) -> Goal:
-    """Propose a goal. The proposer has agreed to it; the others are asked."""
+def goal_create(*, form, student: Student, by: User, voice: str, conversation=None) -> Goal:
+    """Propose a goal. The proposer has agreed to it; the others are asked.
+
+    A goal set in a learning conversation stays linked to it.
+    """
     with transaction.atomic():
         goal = form.save(commit=False)
         goal.student = student
@@ -126,6 +129,8 @@ def goal_create(*, form, student: Student, by: User, voice: str) -> Goal:
         goal.save()
         form.save_m2m()
         GoalAgreement.objects.create(goal=goal, user=by, voice=voice)
+        if conversation is not None:
+            conversation.goals.add(goal)
         audit.record(
             actor=by,
             action=AuditEvent.Action.CREATED,
@@ -177,10 +182,14 @@ def goal_agree(*, goal: Goal, by: User, voice: str) -> GoalAgreement:
     return agreement
 
 
-def next_step_create(*, form, goal: Goal, by: User) -> NextStep:
+def next_step_create(*, form, goal: Goal, by: User, conversation=None) -> NextStep:
+    """Add a next step; one agreed in a learning conversation stays linked to it (and the goal)."""
     with transaction.atomic():
         step = form.save(commit=False)
         step.goal = goal
+        step.conversation = conversation
+        if conversation is not None:
+            conversation.goals.add(goal)
         last = goal.next_steps.aggregate(last=Max("position"))["last"]
         step.position = 0 if last is None else last + 1
         step.save()

@@ -108,8 +108,9 @@ PAGES = [
     ("whanau", "goal_history", lambda w: [w.goal.pk], SIGNED_IN + 3),  # goal; count; page
     ("teacher", "inbox", lambda w: [], SIGNED_IN + 2),  # count; page with authors and goals
     ("whanau", "conversation_list", lambda w: [w.student.pk], SIGNED_IN + 4),  # + reflections
-    # conversation; relation; audit insert; whānau, staff, goals, reflections
-    ("whanau", "conversation_detail", lambda w: [w.conversation.pk], SIGNED_IN + 7),
+    # conversation; relation; audit insert; whānau, staff, goals, next steps, reflections
+    ("whanau", "conversation_detail", lambda w: [w.conversation.pk], SIGNED_IN + 8),
+    ("teacher", "conversation_detail", lambda w: [w.conversation.pk], SIGNED_IN + 8),
     ("teacher", "conversation_edit", lambda w: [w.conversation.pk], SIGNED_IN + 7),
     ("teacher", "transitions", lambda w: [], SIGNED_IN + 2),  # schools' days; students
     ("teacher", "round_list", lambda w: [], SIGNED_IN + 1),

@@ -130,3 +130,47 @@ def test_school_sets_its_own_transition_days(client, world, time_machine):
     response = client.get(reverse("transitions"))
     assert world.student not in [row.student for row in response.context["overdue"]]
     assert world.student in [row.student for row in response.context["upcoming"]]
+
+
+def test_goal_and_next_step_set_in_a_conversation_stay_linked(client, world):
+    """A goal and a next step agreed in a conversation are created from it and linked to it."""
+    conversation = factories.ConversationFactory(student=world.student)
+    client.force_login(world.teacher)
+    area = world.school.learning_areas.first()
+    response = client.post(
+        reverse("goal_create", args=[world.student.pk]),
+        {
+            "title": "Swim 25 metres",
+            "success_criteria": "I swim a length at the pools.",
+            "learning_area": area.pk,
+            "conversation": conversation.pk,
+        },
+    )
+    assert response.url == reverse("conversation_detail", args=[conversation.pk])
+    goal = conversation.goals.get(title="Swim 25 metres")
+    client.post(
+        reverse("next_step_create", args=[goal.pk]),
+        {
+            "text": "Go to the pools on Saturdays",
+            "where": "home",
+            "taken_by": "whanau",
+            "conversation": conversation.pk,
+        },
+    )
+    assert list(conversation.next_steps.values_list("text", flat=True)) == [
+        "Go to the pools on Saturdays"
+    ]
+    page = client.get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    assert "Go to the pools on Saturdays" in page
+
+
+def test_a_forged_conversation_id_links_nothing(client, world):
+    """Naming another student's conversation is a 404 and no goal is made."""
+    other = factories.ConversationFactory(student=world.classmate)
+    client.force_login(world.teacher)
+    response = client.post(
+        reverse("goal_create", args=[world.student.pk]),
+        {"title": "X", "success_criteria": "Y", "conversation": other.pk},
+    )
+    assert response.status_code == 404
+    assert not world.student.goals.filter(title="X").exists()
