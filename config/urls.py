@@ -3,9 +3,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Mahi Tahi administration")
+admin.site.site_title = _("Mahi Tahi")
 
 urlpatterns = [
     path("", include("partnerships.urls")),
