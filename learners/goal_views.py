@@ -127,25 +127,29 @@ def _thread_context(request, goal, relation, form=None) -> dict:
 @login_required
 def goal_detail(request, pk: int):
     goal = _goal_for_page(request, pk)
-    relation = relation_to(request.user, goal.student)
-    steps = goal.next_steps.prefetch_related("activities")
-    evidence = goal.evidence.select_related("added_by")
     audit.record(
         actor=request.user, action=AuditEvent.Action.VIEWED, obj=goal, student=goal.student
     )
+    return _goal_page(request, goal)
+
+
+def _goal_page(request, goal, *, comment_form=None, evidence_form=None, status=200):
+    """The goal page; after a bad post, with the bound form so nothing typed is lost."""
+    relation = relation_to(request.user, goal.student)
     return render(
         request,
         "learners/goal_detail.html",
         {
-            **_thread_context(request, goal, relation),
+            **_thread_context(request, goal, relation, comment_form),
             "student": goal.student,
             "dispositions": goal.dispositions.all(),
-            "steps": steps,
-            "evidence": evidence,
+            "steps": goal.next_steps.prefetch_related("activities"),
+            "evidence": goal.evidence.select_related("added_by"),
             "can_edit": relation.can_manage or goal.proposed_by_id == request.user.pk,
             "step_form": NextStepForm() if relation.can_manage else None,
-            "evidence_form": EvidenceForm(),
+            "evidence_form": evidence_form or EvidenceForm(),
         },
+        status=status,
     )
 
 
@@ -271,21 +275,20 @@ def next_step_move(request, pk: int):
 @login_required
 @require_POST
 def evidence_add(request, pk: int):
-    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    goal = _goal_for_page(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        relation = relation_to(request.user, goal.student)
-        services.evidence_add(
-            goal=goal,
-            by=request.user,
-            voice=relation.voice,
-            note=form.cleaned_data["note"],
-            upload=form.cleaned_data["file"],
-        )
-        messages.success(request, _("Evidence added."))
-    else:
-        for error in [*form.non_field_errors(), *form.errors.get("file", [])]:
-            messages.error(request, error)
+    if not form.is_valid():
+        # Shown again with the errors, and the note as typed.
+        return _goal_page(request, goal, evidence_form=form, status=400)
+    relation = relation_to(request.user, goal.student)
+    services.evidence_add(
+        goal=goal,
+        by=request.user,
+        voice=relation.voice,
+        note=form.cleaned_data["note"],
+        upload=form.cleaned_data["file"],
+    )
+    messages.success(request, _("Evidence added."))
     return redirect(reverse("goal_detail", args=[goal.pk]) + "#evidence")
 
 
@@ -326,6 +329,8 @@ def comment_post(request, pk: int):
             "learners/goal_detail.html#comments",
             _thread_context(request, goal, relation, form),
         )
+    if form is not None and not from_inbox:
+        return _goal_page(request, goal, comment_form=form, status=400)
     if form is not None:
         messages.error(request, " ".join(form.errors.get("body", [])))
     elif from_inbox:

@@ -163,3 +163,15 @@ def test_redirect_after_posting_stays_on_this_site(client, world):
         {"body": "Hi", "next": "https://evil.example/"},
     )
     assert response.url.startswith(reverse("goal_detail", args=[world.goal.pk]))
+
+
+def test_without_javascript_a_too_long_comment_is_kept_to_fix(client, world):
+    """Posting an over-long comment without htmx shows the error and keeps the words."""
+    client.force_login(world.whanau)
+    body = "We read together every night. " * 70  # over 2,000 characters
+    response = _post(client, world, body)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "under 2000 characters" in content
+    assert "We read together every night." in content
+    assert not GoalComment.objects.exists()

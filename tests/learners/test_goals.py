@@ -242,3 +242,17 @@ def test_broken_photo_is_refused(client, world):
     )
     assert "couldn’t read that photo" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_a_refused_file_keeps_the_note_that_was_typed(client, world):
+    """After a refused file, the page shows the error and the note as it was typed."""
+    client.force_login(world.whanau)
+    upload = SimpleUploadedFile("x.jpg", b"not a photo", content_type="image/jpeg")
+    response = client.post(
+        reverse("evidence_add", args=[world.goal.pk]),
+        {"note": "She baked scones and measured everything herself.", "file": upload},
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Only photos" in content
+    assert "She baked scones and measured everything herself." in content
