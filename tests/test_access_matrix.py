@@ -219,6 +219,7 @@ def test_access(client, world, page, role):
     expected = outcomes[role]
     _sign_in(client, world, role)
     response = client.get(url_for(world))
+    response.close()  # file downloads hold their file open until closed
     if expected == SIGN_IN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
