@@ -95,7 +95,7 @@ def update_week(request):
     roles = request_roles(request)
     if not roles.is_staff:
         raise Http404
-    school = roles.schools[min(roles.staff_school_ids)]
+    school = roles.staff_school
     this_week = school.week_of(timezone.now())
     try:
         week = datetime.date.fromisoformat(request.GET.get("week", ""))

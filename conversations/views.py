@@ -174,7 +174,7 @@ def round_list(request):
         raise Http404
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        school = roles.schools[min(roles.staff_school_ids)]
+        school = roles.staff_school
         conversation_round = services.round_create(form=form, school=school, by=request.user)
         messages.success(request, _("Round opened. Now add the times you can offer."))
         return redirect("round_detail", pk=conversation_round.pk)

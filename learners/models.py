@@ -42,9 +42,6 @@ class Classroom(models.Model):
 
 
 class StudentQuerySet(models.QuerySet):
-    def for_school(self, school):
-        return self.filter(school=school)
-
     def in_class_order(self):
         return self.order_by("last_name", "first_name", "pk")
 
@@ -269,9 +266,6 @@ class Voice(models.TextChoices):
 
 
 class GoalQuerySet(models.QuerySet):
-    def for_student(self, student):
-        return self.filter(student=student)
-
     def in_list_order(self):
         """Active first, then achieved, then set aside; newest first within each."""
         order = models.Case(

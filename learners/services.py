@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from learners.models import (
     Voice,
 )
 from partnerships import audit
+from partnerships.access import teachers_of
 from partnerships.models import AuditEvent, User
 
 
@@ -286,20 +287,6 @@ def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) ->
     return evidence
 
 
-def _teachers_to_tell(student: Student, *, besides: User) -> list[int]:
-    """The student's class and assigned teachers who are still on the school's staff."""
-    return list(
-        User.objects.filter(
-            Q(classes_taught=student.classroom_id) | Q(assigned_students=student),
-            staff_memberships__school_id=student.school_id,
-            is_active=True,
-        )
-        .exclude(pk=besides.pk)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
 def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:
     """Post a comment. A whānau comment is queued for the teachers' next digest."""
     with transaction.atomic():
@@ -308,7 +295,10 @@ def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:
             CommentNotice.objects.bulk_create(
                 [
                     CommentNotice(comment=comment, recipient_id=teacher_id)
-                    for teacher_id in _teachers_to_tell(goal.student, besides=by)
+                    for teacher_id in teachers_of(Student.objects.filter(pk=goal.student_id))
+                    .filter(is_active=True)
+                    .exclude(pk=by.pk)
+                    .values_list("pk", flat=True)
                 ],
                 ignore_conflicts=True,
             )

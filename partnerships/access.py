@@ -91,12 +91,6 @@ def classes_visible_to(user) -> QuerySet[Classroom]:
     ).distinct()
 
 
-def schools_led_by(user) -> QuerySet[School]:
-    if not _signed_in(user):
-        return School.objects.none()
-    return School.objects.filter(pk__in=_led_school_ids(user))
-
-
 def staff_visible_to(user) -> QuerySet[Staff]:
     """Staff lists are for leaders."""
     if not _signed_in(user):
@@ -347,6 +341,13 @@ class Roles:
     @property
     def is_student(self) -> bool:
         return self.student_id is not None
+
+    @property
+    def staff_school(self) -> School | None:
+        """The school a staff member's pages are about (the first, if they work in several)."""
+        for school_id in sorted(self.staff_school_ids):
+            return self.schools[school_id]
+        return None
 
     @property
     def led_school(self) -> School | None:

@@ -175,11 +175,6 @@ class School(models.Model):
         return datetime.datetime.combine(day, self.weekly_update_time, tzinfo=self.zone)
 
 
-class StaffQuerySet(models.QuerySet):
-    def leaders(self):
-        return self.filter(role=Staff.Role.LEADER)
-
-
 class Staff(models.Model):
     """A person working at a school, as a teacher (kaiako) or a leader."""
 
@@ -196,8 +191,6 @@ class Staff(models.Model):
         _("title"), max_length=100, blank=True, help_text=_("For example: Tumuaki, Team leader.")
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
-
-    objects = StaffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff member")
@@ -399,11 +392,6 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def for_student(self, student):
-        return self.filter(student=student)
-
-
 class AuditEvent(models.Model):
     """Who viewed or changed a student's record, and when. Written only by ``audit.record``."""
 
@@ -431,8 +419,6 @@ class AuditEvent(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
