@@ -244,6 +244,8 @@ def time_request_answer(request, pk: int):
             request=time_request, by=request.user, answer=form.cleaned_data["answer"]
         )
         messages.success(request, _("Answer saved: the family sees it on their bookings page."))
+    else:
+        messages.error(request, _("Write an answer before saving it."))
     return redirect("round_detail", pk=time_request.round_id)
 
 
