@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("learners.urls")),
     path("", include("conversations.urls")),
+    path("", include("conversations.weekly.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,3 +7,7 @@ class ConversationsConfig(AppConfig):
 
     name = "conversations"
     verbose_name = _("Conversations")
+
+    def ready(self):
+        from conversations import panels  # noqa: F401  links on a student's page
+        from conversations.weekly import panels as weekly_panels  # noqa: F401

@@ -23,8 +23,7 @@ from conversations.models import (
     WeeklyUpdate,
     WeekSend,
 )
-from learners.models import Classroom, Student, Voice
-from partnerships.models import School, WhanauLink
+from partnerships.models import Classroom, School, Student, Voice, WhanauLink
 
 NOTICED = [
     "We noticed she is quick to help others in the class garden.",

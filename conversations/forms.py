@@ -9,9 +9,7 @@ from conversations.models import (
     ConversationRound,
     LearningConversation,
     Place,
-    WeeklyUpdate,
 )
-from learners.forms import checked_upload
 from learners.models import Goal
 from partnerships.models import User, WhanauMember
 
@@ -135,55 +133,3 @@ class TimeRequestForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), max_length=500)
-
-
-class WeeklyUpdateForm(forms.ModelForm):
-    """This week's update, in the student's own words."""
-
-    class Meta:
-        model = WeeklyUpdate
-        fields = ["learned", "proud_of", "working_on", "goal", "question_for_home", "photo"]
-        widgets = {
-            "learned": forms.Textarea(attrs={"rows": 3}),
-            "proud_of": forms.Textarea(attrs={"rows": 2}),
-            "working_on": forms.Textarea(attrs={"rows": 2}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
-        }
-        error_messages = {
-            field: {
-                "max_length": _(
-                    "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
-                )
-            }
-            for field in ("learned", "proud_of", "working_on", "question_for_home")
-        }
-
-    def __init__(self, *args, student, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(
-            student=student, status=Goal.Status.ACTIVE
-        )
-        self.fields["learned"].error_messages["required"] = _(
-            "Write a little about what you learned: an update can’t go home empty."
-        )
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo is not self.initial.get("photo"):
-            photo = checked_upload(photo, photos_only=True)
-        return photo
-
-    def save(self, commit=True):
-        photo = self.cleaned_data.get("photo")
-        if hasattr(photo, "checked_content_type"):
-            self.instance.photo_type = photo.checked_content_type
-        return super().save(commit)
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your reply"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write something before sending your reply.")},
-    )

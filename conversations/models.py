@@ -1,15 +1,19 @@
-"""Learning conversations, the transition conversation, and conversation times families book."""
+"""Learning conversations, the transition conversation, and conversation times families book.
+
+The weekly update home has its own models in ``conversations.weekly.models``; they are
+imported at the end so Django registers them with this app.
+"""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners.models import Voice
+from partnerships.models import Voice
 
 
 class Place(models.TextChoices):
@@ -37,7 +41,7 @@ class LearningConversation(models.Model):
         OTHER = "other", _("Other")
 
     student = models.ForeignKey(
-        "learners.Student", on_delete=models.CASCADE, related_name="conversations"
+        "partnerships.Student", on_delete=models.CASCADE, related_name="conversations"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     held_at = models.DateTimeField(_("when"))
@@ -45,7 +49,7 @@ class LearningConversation(models.Model):
         _("where and how"), max_length=16, choices=Place.choices, default=Place.AT_SCHOOL
     )
     led_by = models.CharField(
-        _("led by"), max_length=16, choices=Voice.choices[:3], default=Voice.TEACHER
+        _("led by"), max_length=16, choices=Voice.partner_choices(), default=Voice.TEACHER
     )
     student_attended = models.BooleanField(_("the student took part"), default=True)
     whanau_attendees = models.ManyToManyField(
@@ -84,6 +88,13 @@ class LearningConversation(models.Model):
     goals = models.ManyToManyField(
         "learners.Goal", blank=True, related_name="conversations", verbose_name=_("goals discussed")
     )
+    # Owned here, so goals and steps know nothing of how they were discussed.
+    next_steps = models.ManyToManyField(
+        "learners.NextStep",
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("next steps agreed"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -101,9 +112,8 @@ class LearningConversation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.student}"
 
-    @property
-    def school_id(self) -> int:
-        return self.student.school_id
+    def get_absolute_url(self) -> str:
+        return reverse("conversation_detail", args=[self.pk])
 
 
 class Reflection(models.Model):
@@ -211,7 +221,7 @@ class Booking(models.Model):
 
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings")
     student = models.ForeignKey(
-        "learners.Student", on_delete=models.CASCADE, related_name="bookings"
+        "partnerships.Student", on_delete=models.CASCADE, related_name="bookings"
     )
     whanau = models.ForeignKey(
         "partnerships.WhanauMember", on_delete=models.CASCADE, related_name="bookings"
@@ -251,7 +261,7 @@ class TimeRequest(models.Model):
 
     round = models.ForeignKey(ConversationRound, on_delete=models.CASCADE, related_name="requests")
     student = models.ForeignKey(
-        "learners.Student", on_delete=models.CASCADE, related_name="time_requests"
+        "partnerships.Student", on_delete=models.CASCADE, related_name="time_requests"
     )
     whanau = models.ForeignKey(
         "partnerships.WhanauMember", on_delete=models.CASCADE, related_name="time_requests"
@@ -277,173 +287,23 @@ class TimeRequest(models.Model):
         return self.message[:60]
 
 
-# ---------------------------------------------------------------------------
-# The weekly update home, written by the student.
-# ---------------------------------------------------------------------------
+from conversations.weekly.models import (  # noqa: E402  registered with this app
+    UpdateDelivery,
+    UpdateReply,
+    WeeklyUpdate,
+    WeekSend,
+)
 
-UPDATE_FIELD_MAX = 1000
-
-
-def update_photo_path(instance, filename: str) -> str:
-    return f"updates/{instance.student.school_id}/{secrets.token_hex(16)}"
-
-
-class WeeklyUpdateQuerySet(models.QuerySet):
-    def ready_to_send(self):
-        """Submitted, and approved where the school asks for approval. Never a draft."""
-        return self.filter(
-            Q(status=WeeklyUpdate.Status.APPROVED)
-            | Q(status=WeeklyUpdate.Status.SUBMITTED, student__school__updates_need_approval=False)
-        ).exclude(learned="")
-
-
-class WeeklyUpdate(models.Model):
-    """A student's update to their whānau about this week's learning."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Written")
-        APPROVED = "approved", _("Approved")
-
-    student = models.ForeignKey(
-        "learners.Student", on_delete=models.CASCADE, related_name="weekly_updates"
-    )
-    week = models.DateField(_("week beginning"))
-    learned = models.TextField(_("what I learned"), max_length=UPDATE_FIELD_MAX)
-    proud_of = models.TextField(_("what I’m proud of"), max_length=UPDATE_FIELD_MAX, blank=True)
-    working_on = models.TextField(
-        _("what I’m working on next"), max_length=UPDATE_FIELD_MAX, blank=True
-    )
-    goal = models.ForeignKey(
-        "learners.Goal",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("the goal it’s part of"),
-    )
-    question_for_home = models.CharField(_("a question for home"), max_length=300, blank=True)
-    photo = models.FileField(_("photo"), upload_to=update_photo_path, blank=True)
-    photo_type = models.CharField(max_length=40, blank=True)
-    written_with_teacher = models.BooleanField(_("written with my teacher"), default=False)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    # Set when its deliveries are written: from then on it has gone home and cannot change.
-    queued_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = WeeklyUpdateQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("weekly update")
-        verbose_name_plural = _("weekly updates")
-        ordering = ["-week"]
-        constraints = [
-            models.UniqueConstraint(fields=["student", "week"], name="one_update_per_week"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.student} — {self.week}"
-
-    @property
-    def school_id(self) -> int:
-        return self.student.school_id
-
-
-class WeekSend(models.Model):
-    """One school's week of updates: claimed by the run sending it, so only one runs at once.
-
-    ``finished_at`` is when a run last finished; updates approved late go in the next run.
-    """
-
-    school = models.ForeignKey(
-        "partnerships.School", on_delete=models.CASCADE, related_name="week_sends"
-    )
-    week = models.DateField()
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "week"], name="one_send_per_school_week"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.school_id} {self.week}"
-
-
-class DeliveryQuerySet(models.QuerySet):
-    def claimable(self, now, stale: datetime.timedelta):
-        return self.filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale),
-            status=UpdateDelivery.Status.QUEUED,
-        )
-
-
-class UpdateDelivery(models.Model):
-    """One update to one whānau member: written before the send, marked after it."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    update = models.ForeignKey(WeeklyUpdate, on_delete=models.CASCADE, related_name="deliveries")
-    whanau = models.ForeignKey(
-        "partnerships.WhanauMember", on_delete=models.CASCADE, related_name="deliveries"
-    )
-    link = models.ForeignKey(
-        "partnerships.WhanauLink", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    reason = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = DeliveryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
-        constraints = [
-            # Exactly once: the row exists before the email does.
-            models.UniqueConstraint(fields=["update", "whanau"], name="deliver_once"),
-        ]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.update_id} → {self.whanau_id}: {self.status}"
-
-
-class UpdateReply(models.Model):
-    """A reply to a weekly update, from the browser. Whānau replies count as whānau voice."""
-
-    update = models.ForeignKey(WeeklyUpdate, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    voice = models.CharField(max_length=16, choices=Voice.choices)
-    body = models.TextField(_("your reply"), max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reply")
-        verbose_name_plural = _("replies")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.body[:60]
+__all__ = [
+    "Booking",
+    "ConversationRound",
+    "LearningConversation",
+    "Place",
+    "Reflection",
+    "Slot",
+    "TimeRequest",
+    "UpdateDelivery",
+    "UpdateReply",
+    "WeekSend",
+    "WeeklyUpdate",
+]

@@ -17,24 +17,64 @@ from conversations.models import (
     Reflection,
     Slot,
     TimeRequest,
-    UpdateReply,
-    WeeklyUpdate,
 )
-from learners.models import Student
+from learners import services as learner_services
+from learners.models import Goal, NextStep
 from partnerships import audit
 from partnerships.access import students_managed_by, teachers_of
-from partnerships.models import AuditEvent, School, User, WhanauLink, WhanauMember
+from partnerships.models import AuditEvent, School, Student, User, WhanauLink, WhanauMember
 
 MAX_SLOTS_AT_ONCE = 60
 
 
-def conversation_record(*, form, student: Student, by: User) -> LearningConversation:
+# What a conversation's record holds (``conversation_record``, ``conversation_update``).
+CONVERSATION_FIELDS = (
+    "kind",
+    "held_at",
+    "place",
+    "led_by",
+    "student_attended",
+    "others",
+    "school_noticed",
+    "whanau_see",
+    "student_said",
+    "agreed_next_steps",
+    "follow_up_on",
+    "staff_notes",
+)
+CONVERSATION_PEOPLE = ("whanau_attendees", "staff_attendees", "goals")
+
+
+def _check_conversation_data(data: dict) -> None:
+    unknown = set(data) - {*CONVERSATION_FIELDS, *CONVERSATION_PEOPLE}
+    if unknown:
+        raise TypeError(f"a conversation has no {sorted(unknown)}")
+
+
+def _set_people(conversation: LearningConversation, data: dict) -> list[str]:
+    """Set who took part and the goals discussed; the names of those that changed."""
+    changed = []
+    for name in CONVERSATION_PEOPLE:
+        if name in data:
+            related = getattr(conversation, name)
+            wanted = {each.pk for each in data[name]}
+            if wanted != set(related.values_list("pk", flat=True)):
+                related.set(wanted)
+                changed.append(name)
+    return changed
+
+
+def conversation_record(*, student: Student, by: User, data: dict) -> LearningConversation:
+    """Record a conversation already held. ``data`` holds ``CONVERSATION_FIELDS`` and the
+    attendees (whānau members, staff users) and goals discussed (``CONVERSATION_PEOPLE``)."""
+    _check_conversation_data(data)
     with transaction.atomic():
-        conversation = form.save(commit=False)
-        conversation.student = student
-        conversation.recorded_by = by
-        conversation.save()
-        form.save_m2m()
+        conversation = LearningConversation.objects.create(
+            student=student,
+            recorded_by=by,
+            **{name: value for name, value in data.items() if name in CONVERSATION_FIELDS},
+        )
+        _set_people(conversation, data)
         audit.record(
             actor=by,
             action=AuditEvent.Action.CREATED,
@@ -45,19 +85,68 @@ def conversation_record(*, form, student: Student, by: User) -> LearningConversa
     return conversation
 
 
-def conversation_update(*, form, by: User) -> LearningConversation:
-    summary = audit.changes_summary(form)
+def conversation_update(
+    *, conversation: LearningConversation, by: User, data: dict
+) -> LearningConversation:
+    """Change a conversation's record, auditing which parts changed."""
+    _check_conversation_data(data)
     with transaction.atomic():
-        conversation = form.save()
-        if summary:
+        # Compared with the row as stored: a bound model form has already changed the object.
+        conversation = (
+            LearningConversation.objects.select_for_update()
+            .select_related("student")
+            .get(pk=conversation.pk)
+        )
+        changed = audit.apply_changes(
+            conversation,
+            {name: value for name, value in data.items() if name in CONVERSATION_FIELDS},
+        )
+        if changed:
+            conversation.save(update_fields=[*changed, "updated_at"])
+        changed += _set_people(conversation, data)
+        if changed:
             audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
                 obj=conversation,
                 student=conversation.student,
-                summary=summary,
+                summary=audit.fields_summary(LearningConversation, changed),
             )
     return conversation
+
+
+def conversation_goal_create(
+    *, conversation: LearningConversation, by: User, voice: str, **goal
+) -> Goal:
+    """Set a new goal in a learning conversation; it stays linked to the conversation.
+
+    ``goal`` holds ``learners.services.goal_create``'s goal fields.
+    """
+    with transaction.atomic():
+        new_goal = learner_services.goal_create(
+            student=conversation.student, by=by, voice=voice, **goal
+        )
+        conversation.goals.add(new_goal)
+    return new_goal
+
+
+def conversation_step_create(
+    *,
+    conversation: LearningConversation,
+    goal: Goal,
+    by: User,
+    text: str,
+    where: str,
+    taken_by: str,
+) -> NextStep:
+    """Add a next step agreed in a conversation: linked to it, and the goal with it."""
+    with transaction.atomic():
+        step = learner_services.next_step_create(
+            goal=goal, by=by, text=text, where=where, taken_by=taken_by
+        )
+        conversation.goals.add(goal)
+        conversation.next_steps.add(step)
+    return step
 
 
 def reflection_add(*, conversation: LearningConversation, by: User, voice: str, body: str):
@@ -112,12 +201,9 @@ def transitions_due(user, *, today: datetime.date | None = None, horizon_days: i
 # Rounds and times ---------------------------------------------------------------
 
 
-def round_create(*, form, school, by: User) -> ConversationRound:
-    conversation_round = form.save(commit=False)
-    conversation_round.school = school
-    conversation_round.created_by = by
-    conversation_round.save()
-    return conversation_round
+def round_create(*, school: School, by: User, title: str, kind: str) -> ConversationRound:
+    """Open a round of conversations that families book times in."""
+    return ConversationRound.objects.create(school=school, created_by=by, title=title, kind=kind)
 
 
 def slots_add(
@@ -297,53 +383,3 @@ def time_request_answer(*, request: TimeRequest, by: User, answer: str) -> TimeR
     request.answered_at = timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
     return request
-
-
-# The weekly update -----------------------------------------------------------------
-
-
-class UpdateGoneHomeError(Exception):
-    """The update has been sent: it can no longer change."""
-
-
-def update_save(
-    *, form, student: Student, week: datetime.date, by: User, submit: bool, with_teacher: bool
-) -> WeeklyUpdate:
-    """Save the week's update as a draft, or as written. Changing it after approval asks again."""
-    if form.instance.queued_at is not None:
-        raise UpdateGoneHomeError
-    with transaction.atomic():
-        update = form.save(commit=False)
-        update.student = student
-        update.week = week
-        update.author = update.author or by
-        update.written_with_teacher = update.written_with_teacher or with_teacher
-        if submit:
-            update.status = WeeklyUpdate.Status.SUBMITTED
-            update.submitted_at = timezone.now()
-            update.approved_at = None
-            update.approved_by = None
-        elif update.status != WeeklyUpdate.Status.DRAFT and form.changed_data:
-            update.status = WeeklyUpdate.Status.SUBMITTED
-        update.save()
-    return update
-
-
-def updates_approve(*, updates, by: User) -> int:
-    """Approve written updates (drafts stay drafts) that haven't gone home yet."""
-    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED, queued_at__isnull=True).update(
-        status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
-    )
-
-
-def update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str) -> UpdateReply:
-    return UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
-
-
-def updates_unsubscribe(*, link: WhanauLink) -> bool:
-    """Stop the weekly update email for this person and student. True if it changed."""
-    return bool(
-        WhanauLink.objects.filter(pk=link.pk, receives_weekly_update=True).update(
-            receives_weekly_update=False
-        )
-    )

@@ -12,6 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conversations import services
+from conversations.access import (
+    bookings_visible_to,
+    conversations_managed_by,
+    conversations_visible_to,
+    own_bookings,
+    rounds_managed_by,
+    slots_bookable_by,
+    time_requests_visible_to,
+)
 from conversations.forms import (
     AnswerForm,
     BookingForm,
@@ -22,22 +31,16 @@ from conversations.forms import (
     TimeRequestForm,
 )
 from conversations.models import Booking, ConversationRound, LearningConversation
-from learners.forms import NextStepForm
+from learners.access import goals_managed_by
+from learners.forms import GoalForm, NextStepForm
 from partnerships import audit
 from partnerships.access import (
-    bookings_visible_to,
-    conversations_managed_by,
-    conversations_visible_to,
-    own_bookings,
     own_whanau_links,
     relation_to,
     request_roles,
-    rounds_managed_by,
-    slots_bookable_by,
     students_managed_by,
     students_visible_to,
     teacher_ids_by_student,
-    time_requests_visible_to,
 )
 from partnerships.models import AuditEvent
 
@@ -64,9 +67,11 @@ def conversation_create(request, pk: int):
     initial = {"kind": kind} if kind in LearningConversation.Kind.values else {}
     form = ConversationForm(request.POST or None, student=student, initial=initial)
     if request.method == "POST" and form.is_valid():
-        conversation = services.conversation_record(form=form, student=student, by=request.user)
+        conversation = services.conversation_record(
+            student=student, by=request.user, data=form.cleaned_data
+        )
         messages.success(request, _("Conversation recorded."))
-        return redirect("conversation_detail", pk=conversation.pk)
+        return redirect(conversation)
     return render(
         request, "conversations/conversation_form.html", {"student": student, "form": form}
     )
@@ -116,14 +121,62 @@ def conversation_edit(request, pk: int):
         request.POST or None, instance=conversation, student=conversation.student
     )
     if request.method == "POST" and form.is_valid():
-        services.conversation_update(form=form, by=request.user)
+        services.conversation_update(
+            conversation=conversation, by=request.user, data=form.cleaned_data
+        )
         messages.success(request, _("Conversation saved."))
-        return redirect("conversation_detail", pk=conversation.pk)
+        return redirect(conversation)
     return render(
         request,
         "conversations/conversation_form.html",
         {"student": conversation.student, "conversation": conversation, "form": form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_goal_create(request, pk: int):
+    """Set a new goal from a conversation: it stays linked, and the page returns to it."""
+    conversation = get_object_or_404(
+        conversations_managed_by(request.user).select_related("student"), pk=pk
+    )
+    student = conversation.student
+    form = GoalForm(request.POST or None, school_id=student.school_id)
+    if request.method == "POST" and form.is_valid():
+        services.conversation_goal_create(
+            conversation=conversation,
+            by=request.user,
+            voice=relation_to(request.user, student).voice,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Goal proposed. The others will be asked to agree."))
+        return redirect(conversation)
+    return render(
+        request,
+        "learners/goal_form.html",
+        {"student": student, "form": form, "cancel_url": conversation.get_absolute_url()},
+    )
+
+
+@login_required
+@require_POST
+def conversation_step_create(request, pk: int, goal_pk: int):
+    """Add a next step agreed in this conversation to one of the student's goals."""
+    conversation = get_object_or_404(
+        conversations_managed_by(request.user).select_related("student"), pk=pk
+    )
+    goal = get_object_or_404(
+        goals_managed_by(request.user), pk=goal_pk, student_id=conversation.student_id
+    )
+    form = NextStepForm(request.POST)
+    if form.is_valid():
+        services.conversation_step_create(
+            conversation=conversation, goal=goal, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Next step added."))
+    else:
+        messages.error(request, _("The next step needs a few words saying what it is."))
+    return redirect(conversation)
 
 
 @login_required
@@ -144,7 +197,7 @@ def reflection_add(request, pk: int):
         messages.success(request, _("Thank you: your reflection is added."))
     else:
         messages.error(request, " ".join(form.errors.get("body", [])))
-    return redirect("conversation_detail", pk=conversation.pk)
+    return redirect(conversation)
 
 
 @login_required
@@ -175,7 +228,9 @@ def round_list(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         school = roles.staff_school
-        conversation_round = services.round_create(form=form, school=school, by=request.user)
+        conversation_round = services.round_create(
+            school=school, by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Round opened. Now add the times you can offer."))
         return redirect("round_detail", pk=conversation_round.pk)
     rounds = rounds_managed_by(request.user).select_related("school")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from learners.models import Classroom, SignInCard, Student
+from partnerships.models import Classroom, SignInCard, Student
 
 
 @admin.register(Classroom)

@@ -11,17 +11,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from learners.models import (
-    Evidence,
-    Goal,
-    GoalAgreement,
-    GoalComment,
-    HomeActivity,
-    NextStep,
-    Student,
-    Voice,
-)
-from partnerships.models import School, WhanauLink
+from learners.models import Evidence, Goal, GoalAgreement, GoalComment, HomeActivity, NextStep
+from partnerships.models import School, Student, Voice, WhanauLink
 
 # (learning area, title, what success looks like, next steps as (text, where, taken by))
 GOALS = [

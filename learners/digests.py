@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from learners.access import comments_visible_to
 from learners.models import CommentNotice
 from partnerships import mail
-from partnerships.access import comments_visible_to
 from partnerships.models import User
 
 STALE_CLAIM = datetime.timedelta(hours=1)

@@ -1,79 +1,17 @@
 """Forms for students, their goals, next steps, evidence and comments, and card sign-in."""
 
-import io
-
 from django import forms
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
 
 from learners.models import (
-    CARD_CODE_LENGTH,
     COMMENT_MAX_LENGTH,
-    Classroom,
     Disposition,
-    Evidence,
     Goal,
     HomeActivity,
     LearningArea,
     NextStep,
-    Student,
-    normalise_card_code,
 )
-from partnerships.models import User
-
-
-class StudentForm(forms.ModelForm):
-    class Meta:
-        model = Student
-        fields = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "year_level",
-            "classroom",
-            "start_date",
-            "is_priority_learner",
-            "assigned_teachers",
-            *Student.PROFILE_FIELDS,
-        ]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{
-                name: forms.Textarea(attrs={"rows": 3})
-                for name in Student.PROFILE_FIELDS
-                if name != "languages"
-            },
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        school_id = self.instance.school_id
-        # Only this school's classes and staff can be chosen: a forged id is a field error.
-        self.fields["classroom"].queryset = Classroom.objects.filter(school_id=school_id)
-        self.fields["assigned_teachers"].queryset = User.objects.filter(
-            staff_memberships__school_id=school_id
-        ).order_by("name")
-
-
-class CardCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("The code on your card"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        code = normalise_card_code(self.cleaned_data["code"])
-        if len(code) != CARD_CODE_LENGTH:
-            raise forms.ValidationError(
-                _("A card code has %(n)s letters and numbers, like ABCD-2345."),
-                params={"n": CARD_CODE_LENGTH},
-            )
-        return code
+from partnerships.files import checked_upload
 
 
 class GoalForm(forms.ModelForm):
@@ -95,11 +33,6 @@ class GoalForm(forms.ModelForm):
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"), choices=Goal.Status.choices, initial=self.instance.status
             )
-
-    def save(self, commit=True):
-        if "status" in self.cleaned_data:
-            self.instance.status = self.cleaned_data["status"]
-        return super().save(commit)
 
 
 class NextStepForm(forms.ModelForm):
@@ -137,77 +70,6 @@ class CommentForm(forms.Form):
 
 class HideCommentForm(forms.Form):
     reason = forms.CharField(label=_("Why hide it?"), max_length=300)
-
-
-# What each accepted file starts with. The browser's word for the type is not trusted.
-FILE_SIGNATURES = [
-    (b"\xff\xd8\xff", "image/jpeg", Evidence.Kind.PHOTO),
-    (b"\x89PNG\r\n\x1a\n", "image/png", Evidence.Kind.PHOTO),
-    (b"GIF87a", "image/gif", Evidence.Kind.PHOTO),
-    (b"GIF89a", "image/gif", Evidence.Kind.PHOTO),
-    (b"%PDF-", "application/pdf", Evidence.Kind.PDF),
-]
-
-
-def _sniff(head: bytes) -> tuple[str, str] | None:
-    for signature, content_type, kind in FILE_SIGNATURES:
-        if head.startswith(signature):
-            return content_type, kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", Evidence.Kind.PHOTO
-    return None
-
-
-PILLOW_FORMATS = {
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/gif": "GIF",
-    "image/webp": "WEBP",
-}
-
-
-def _without_metadata(upload, content_type: str) -> ContentFile:
-    """Re-encode a photo: upright, and without EXIF data such as where it was taken."""
-    try:
-        with Image.open(upload) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
-            out = io.BytesIO()
-            upright.save(out, format=PILLOW_FORMATS[content_type], quality=88)
-    except (OSError, Image.DecompressionBombError, ValueError) as error:
-        raise forms.ValidationError(
-            _("We couldn’t read that photo. Try taking it again or saving it as a JPEG.")
-        ) from error
-    return ContentFile(out.getvalue(), name=upload.name)
-
-
-def checked_upload(upload, *, photos_only: bool = False):
-    """A size- and type-checked upload (photos re-encoded without EXIF), or a ValidationError.
-
-    Sets ``checked_content_type`` and ``evidence_kind`` on the returned file.
-    """
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("That file is %(size)s MB; the limit is %(limit)s MB. Try a smaller photo."),
-            params={
-                "size": round(upload.size / 1_000_000, 1),
-                "limit": settings.EVIDENCE_MAX_BYTES // 1_000_000,
-            },
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    sniffed = _sniff(head)
-    if sniffed is None or (photos_only and sniffed[1] != Evidence.Kind.PHOTO):
-        if photos_only:
-            raise forms.ValidationError(_("Only photos (JPEG, PNG, GIF, WebP) can be added."))
-        raise forms.ValidationError(_("Only photos (JPEG, PNG, GIF, WebP) and PDFs can be added."))
-    content_type, kind = sniffed
-    if kind == Evidence.Kind.PHOTO:
-        upload = _without_metadata(upload, content_type)
-    upload.checked_content_type, upload.evidence_kind = content_type, kind
-    return upload
 
 
 class EvidenceForm(forms.Form):

@@ -1,6 +1,7 @@
 """Writes for ākonga: each one validates, runs in one transaction and is audited."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,77 +20,10 @@ from learners.models import (
     HomeActivity,
     LearningArea,
     NextStep,
-    SignInCard,
-    Student,
-    Voice,
 )
 from partnerships import audit
 from partnerships.access import teachers_of
-from partnerships.models import AuditEvent, User
-
-
-def student_update(*, form, by: User) -> Student:
-    """Save a student's details and learner profile, recording what changed."""
-    summary = audit.changes_summary(form)
-    with transaction.atomic():
-        student = form.save()
-        if summary:
-            audit.record(
-                actor=by,
-                action=AuditEvent.Action.CHANGED,
-                obj=student,
-                student=student,
-                summary=summary,
-            )
-    return student
-
-
-def sign_in_card_issue(*, student: Student, by: User) -> SignInCard:
-    """Issue a new sign-in card; any card the student had stops working."""
-    with transaction.atomic():
-        student = Student.objects.select_for_update().get(pk=student.pk)
-        SignInCard.objects.active().filter(student=student).update(revoked_at=timezone.now())
-        if student.user_id is None:
-            student.user = User.objects.create_user(name=student.full_name)
-            student.save(update_fields=["user"])
-        card = SignInCard.objects.create(student=student, issued_by=by)
-        audit.record(
-            actor=by,
-            action=AuditEvent.Action.CREATED,
-            obj=card,
-            student=student,
-            summary=_("New sign-in card issued"),
-        )
-    return card
-
-
-def sign_in_card_revoke(*, student: Student, by: User) -> int:
-    """Stop the student's card working, e.g. when it is lost."""
-    with transaction.atomic():
-        revoked = (
-            SignInCard.objects.active().filter(student=student).update(revoked_at=timezone.now())
-        )
-        if revoked:
-            audit.record(
-                actor=by,
-                action=AuditEvent.Action.CHANGED,
-                obj=student,
-                student=student,
-                summary=_("Sign-in card revoked"),
-            )
-    return revoked
-
-
-def student_for_card_code(code: str) -> Student | None:
-    """The student an active card code belongs to, if any."""
-    card = (
-        SignInCard.objects.active()
-        .select_related("student__user")
-        .filter(code=code, student__user__is_active=True)
-        .first()
-    )
-    return card.student if card else None
-
+from partnerships.models import AuditEvent, Student, User, Voice
 
 # ---------------------------------------------------------------------------
 # Goals: written together, agreed together, with next steps and evidence.
@@ -117,21 +51,30 @@ def school_defaults_create(*, school) -> None:
         )
 
 
-def goal_create(*, form, student: Student, by: User, voice: str, conversation=None) -> Goal:
-    """Propose a goal. The proposer has agreed to it; the others are asked.
-
-    A goal set in a learning conversation stays linked to it.
-    """
+def goal_create(
+    *,
+    student: Student,
+    by: User,
+    voice: str,
+    title: str,
+    success_criteria: str,
+    learning_area: LearningArea | None = None,
+    dispositions: Iterable[Disposition] = (),
+    target_date: datetime.date | None = None,
+) -> Goal:
+    """Propose a goal. The proposer has agreed to it; the others are asked."""
     with transaction.atomic():
-        goal = form.save(commit=False)
-        goal.student = student
-        goal.proposed_by = by
-        goal.proposed_by_voice = voice
-        goal.save()
-        form.save_m2m()
+        goal = Goal.objects.create(
+            student=student,
+            title=title,
+            success_criteria=success_criteria,
+            learning_area=learning_area,
+            target_date=target_date,
+            proposed_by=by,
+            proposed_by_voice=voice,
+        )
+        goal.dispositions.set(dispositions)
         GoalAgreement.objects.create(goal=goal, user=by, voice=voice)
-        if conversation is not None:
-            conversation.goals.add(goal)
         audit.record(
             actor=by,
             action=AuditEvent.Action.CREATED,
@@ -146,16 +89,46 @@ def goal_create(*, form, student: Student, by: User, voice: str, conversation=No
 AGREED_FIELDS = {"title", "success_criteria"}
 
 
-def goal_update(*, form, by: User, voice: str) -> Goal:
-    """Save a goal. If its wording changed, earlier agreements are cleared and asked again."""
-    summary = audit.changes_summary(form)
+def goal_update(
+    *,
+    goal: Goal,
+    by: User,
+    voice: str,
+    title: str,
+    success_criteria: str,
+    learning_area: LearningArea | None,
+    dispositions: Iterable[Disposition],
+    target_date: datetime.date | None,
+    status: str | None = None,
+) -> Goal:
+    """Save a goal. If its wording changed, earlier agreements are cleared and asked again.
+
+    ``status`` is left as it is when ``None`` (only staff set it).
+    """
+    values = {
+        "title": title,
+        "success_criteria": success_criteria,
+        "learning_area": learning_area,
+        "target_date": target_date,
+    }
+    if status is not None:
+        values["status"] = status
     with transaction.atomic():
-        goal = form.save()
-        if AGREED_FIELDS & set(form.changed_data):
+        # Compared with the row as stored: a bound model form has already changed ``goal``.
+        goal = Goal.objects.select_for_update().select_related("student").get(pk=goal.pk)
+        changed = audit.apply_changes(goal, values)
+        if changed:
+            goal.save(update_fields=[*changed, "updated_at"])
+        new_dispositions = {d.pk for d in dispositions}
+        if new_dispositions != set(goal.dispositions.values_list("pk", flat=True)):
+            goal.dispositions.set(new_dispositions)
+            changed.append("dispositions")
+        summary = audit.fields_summary(Goal, changed)
+        if AGREED_FIELDS & set(changed):
             goal.agreements.exclude(user=by).delete()
             GoalAgreement.objects.get_or_create(goal=goal, user=by, defaults={"voice": voice})
             summary += " " + _("(agreement asked for again)")
-        if form.changed_data:
+        if changed:
             audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
@@ -183,17 +156,17 @@ def goal_agree(*, goal: Goal, by: User, voice: str) -> GoalAgreement:
     return agreement
 
 
-def next_step_create(*, form, goal: Goal, by: User, conversation=None) -> NextStep:
-    """Add a next step; one agreed in a learning conversation stays linked to it (and the goal)."""
+def next_step_create(*, goal: Goal, by: User, text: str, where: str, taken_by: str) -> NextStep:
+    """Add a next step at the end of the goal's list."""
     with transaction.atomic():
-        step = form.save(commit=False)
-        step.goal = goal
-        step.conversation = conversation
-        if conversation is not None:
-            conversation.goals.add(goal)
         last = goal.next_steps.aggregate(last=Max("position"))["last"]
-        step.position = 0 if last is None else last + 1
-        step.save()
+        step = NextStep.objects.create(
+            goal=goal,
+            text=text,
+            where=where,
+            taken_by=taken_by,
+            position=0 if last is None else last + 1,
+        )
         audit.record(
             actor=by,
             action=AuditEvent.Action.CHANGED,
@@ -204,18 +177,19 @@ def next_step_create(*, form, goal: Goal, by: User, conversation=None) -> NextSt
     return step
 
 
-def next_step_update(*, form, by: User) -> NextStep:
-    summary = audit.changes_summary(form)
+def next_step_update(*, step: NextStep, by: User, text: str, where: str, taken_by: str) -> NextStep:
     with transaction.atomic():
-        step = form.save()
-        if summary:
+        step = NextStep.objects.select_for_update().select_related("goal__student").get(pk=step.pk)
+        changed = audit.apply_changes(step, {"text": text, "where": where, "taken_by": taken_by})
+        if changed:
+            step.save(update_fields=changed)
             audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
                 obj=step.goal,
                 student=step.goal.student,
                 summary=_("Next step “%(text)s”: %(fields)s")
-                % {"text": step.text, "fields": summary},
+                % {"text": step.text, "fields": audit.fields_summary(NextStep, changed)},
             )
     return step
 
@@ -251,12 +225,13 @@ def next_step_move(*, step: NextStep, up: bool) -> None:
             NextStep.objects.bulk_update(steps, ["position"])
 
 
-def home_activity_create(*, form, step: NextStep, by: User) -> HomeActivity:
+def home_activity_create(
+    *, step: NextStep, by: User, title: str, instructions: str
+) -> HomeActivity:
     with transaction.atomic():
-        activity = form.save(commit=False)
-        activity.next_step = step
-        activity.created_by = by
-        activity.save()
+        activity = HomeActivity.objects.create(
+            next_step=step, title=title, instructions=instructions, created_by=by
+        )
         audit.record(
             actor=by,
             action=AuditEvent.Action.CHANGED,
@@ -272,7 +247,7 @@ def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) ->
     with transaction.atomic():
         evidence = Evidence(goal=goal, added_by=by, voice=voice, note=note, kind=Evidence.Kind.NOTE)
         if upload is not None:
-            evidence.kind = upload.evidence_kind
+            evidence.kind = upload.file_kind
             evidence.content_type = upload.checked_content_type
             evidence.original_name = upload.name[:200]
             evidence.file = upload

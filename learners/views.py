@@ -1,143 +1,389 @@
-"""Pages about ākonga: profiles, classes, the school's student list, and signing in with a card."""
+"""Goal pages: a student's goals; a goal with next steps, evidence and talk; the inbox."""
 
-import segno
-from allauth.core import ratelimit
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from learners import services
-from learners.forms import CardCodeForm, StudentForm
-from learners.models import SignInCard
-from partnerships import audit
-from partnerships.access import (
-    classes_visible_to,
-    request_roles,
-    students_managed_by,
-    students_visible_to,
+from learners.access import (
+    comments_hideable_by,
+    comments_visible_to,
+    evidence_visible_to,
+    goals_editable_by,
+    goals_managed_by,
+    goals_visible_to,
+    next_steps_managed_by,
+    next_steps_visible_to,
 )
+from learners.forms import (
+    CommentForm,
+    EvidenceForm,
+    GoalForm,
+    HideCommentForm,
+    HomeActivityForm,
+    NextStepForm,
+)
+from learners.models import GoalAgreement, GoalComment, goal_url
+from partnerships import audit
+from partnerships.access import relation_to, request_roles, students_managed_by, students_visible_to
+from partnerships.files import private_file_response
 from partnerships.models import AuditEvent
 
-STUDENTS_PER_PAGE = 50
+PER_PAGE = 50
 
 
 @login_required
-def student_detail(request, pk: int):
+def goal_list(request, pk: int):
+    """A student's goals: active first, achieved after, each showing who has agreed."""
     student = get_object_or_404(
-        students_visible_to(request.user).select_related("classroom", "school"), pk=pk
+        students_visible_to(request.user).select_related("classroom"), pk=pk
     )
-    can_manage = students_managed_by(request.user).filter(pk=pk).exists()
-    whanau_links = []
-    if can_manage:
-        whanau_links = list(student.whanau_links.select_related("whanau").order_by("whanau__name"))
-    audit.record(actor=request.user, action=AuditEvent.Action.VIEWED, obj=student, student=student)
+    goals = (
+        student.goals.with_agreement()
+        .select_related("learning_area")
+        .prefetch_related("dispositions")
+        .in_list_order()
+    )
+    return render(request, "learners/goal_list.html", {"student": student, "goals": goals})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request, pk: int):
+    """Anyone on the student's team may propose a goal: the student, whānau or a teacher."""
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    relation = relation_to(request.user, student)
+    form = GoalForm(request.POST or None, school_id=student.school_id)
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_create(
+            student=student, by=request.user, voice=relation.voice, **form.cleaned_data
+        )
+        messages.success(request, _("Goal proposed. The others will be asked to agree."))
+        return redirect(goal)
     return render(
         request,
-        "learners/student_detail.html",
+        "learners/goal_form.html",
+        {"student": student, "form": form, "cancel_url": reverse("goal_list", args=[student.pk])},
+    )
+
+
+def _goal_for_page(request, pk: int):
+    i_agreed = GoalAgreement.objects.filter(goal=OuterRef("pk"), user=request.user)
+    return get_object_or_404(
+        goals_visible_to(request.user)
+        .with_agreement()
+        .annotate(i_agreed=Exists(i_agreed))
+        .select_related("student__school", "student__classroom", "learning_area", "proposed_by"),
+        pk=pk,
+    )
+
+
+def _thread_context(request, goal, relation, form=None) -> dict:
+    comments = (
+        comments_visible_to(request.user)
+        .filter(goal=goal)
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "goal": goal,
+        "relation": relation,
+        "comments": comments,
+        "comment_form": form or CommentForm(),
+    }
+
+
+@login_required
+def goal_detail(request, pk: int):
+    goal = _goal_for_page(request, pk)
+    audit.record(
+        actor=request.user, action=AuditEvent.Action.VIEWED, obj=goal, student=goal.student
+    )
+    return _goal_page(request, goal)
+
+
+def _goal_page(request, goal, *, comment_form=None, evidence_form=None, status=200):
+    """The goal page; after a bad post, with the bound form so nothing typed is lost."""
+    relation = relation_to(request.user, goal.student)
+    return render(
+        request,
+        "learners/goal_detail.html",
         {
-            "student": student,
-            "can_manage": can_manage,
-            "is_self": student.user_id == request.user.pk,
-            "whanau_links": whanau_links,
-            "is_leader": student.school_id in request_roles(request).led_school_ids,
+            **_thread_context(request, goal, relation, comment_form),
+            "student": goal.student,
+            "dispositions": goal.dispositions.all(),
+            "steps": goal.next_steps.prefetch_related("activities"),
+            "evidence": goal.evidence.select_related("added_by"),
+            "can_edit": relation.can_manage or goal.proposed_by_id == request.user.pk,
+            "step_form": NextStepForm() if relation.can_manage else None,
+            "evidence_form": evidence_form or EvidenceForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, pk: int):
+    goal = get_object_or_404(goals_editable_by(request.user).select_related("student"), pk=pk)
+    relation = relation_to(request.user, goal.student)
+    form = GoalForm(
+        request.POST or None,
+        instance=goal,
+        school_id=goal.student.school_id,
+        can_set_status=relation.can_manage,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.goal_update(goal=goal, by=request.user, voice=relation.voice, **form.cleaned_data)
+        messages.success(request, _("Goal saved."))
+        return redirect(goal)
+    return render(
+        request,
+        "learners/goal_form.html",
+        {
+            "student": goal.student,
+            "goal": goal,
+            "form": form,
+            "cancel_url": goal.get_absolute_url(),
         },
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def student_edit(request, pk: int):
-    student = get_object_or_404(students_managed_by(request.user), pk=pk)
-    form = StudentForm(request.POST or None, instance=student)
-    if request.method == "POST" and form.is_valid():
-        services.student_update(form=form, by=request.user)
-        messages.success(request, _("Saved %(name)s’s details.") % {"name": student.display_name})
-        return redirect("student_detail", pk=student.pk)
-    return render(request, "learners/student_form.html", {"student": student, "form": form})
+@require_POST
+def goal_agree(request, pk: int):
+    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    relation = relation_to(request.user, goal.student)
+    services.goal_agree(goal=goal, by=request.user, voice=relation.voice)
+    messages.success(request, _("Thank you: you have agreed to this goal."))
+    return redirect(goal)
+
+
+@login_required
+def goal_history(request, pk: int):
+    """Who changed what on a goal, and when: proposals, edits, agreements, steps, evidence."""
+    goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    events = (
+        AuditEvent.objects.filter(object_type="learners.goal", object_id=goal.pk)
+        .exclude(action=AuditEvent.Action.VIEWED)
+        .select_related("actor")
+    )
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "learners/goal_history.html", {"goal": goal, "page": page})
+
+
+# Next steps and home-learning activities ------------------------------------
+
+
+@login_required
+@require_POST
+def next_step_create(request, pk: int):
+    goal = get_object_or_404(goals_managed_by(request.user).select_related("student"), pk=pk)
+    form = NextStepForm(request.POST)
+    if form.is_valid():
+        services.next_step_create(goal=goal, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Next step added."))
+    else:
+        messages.error(request, _("The next step needs a few words saying what it is."))
+    return redirect(goal.get_absolute_url("next-steps"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def student_card(request, pk: int):
-    """The printable sign-in card, and issuing or revoking it."""
-    student = get_object_or_404(students_managed_by(request.user).select_related("school"), pk=pk)
+def next_step_edit(request, pk: int):
+    step = get_object_or_404(
+        next_steps_managed_by(request.user).select_related("goal__student"), pk=pk
+    )
+    form = NextStepForm(request.POST or None, instance=step)
+    activity_form = HomeActivityForm(request.POST or None, prefix="activity")
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.sign_in_card_revoke(student=student, by=request.user)
-            messages.success(request, _("The card no longer works. Issue a new one when needed."))
+        if request.POST.get("form") == "activity":
+            if activity_form.is_valid():
+                services.home_activity_create(
+                    step=step, by=request.user, **activity_form.cleaned_data
+                )
+                messages.success(request, _("Home-learning activity added."))
+                return redirect(step)
+            form = NextStepForm(instance=step)
+        elif form.is_valid():
+            services.next_step_update(step=step, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Next step saved."))
+            return redirect(step)
         else:
-            services.sign_in_card_issue(student=student, by=request.user)
-            messages.success(
-                request, _("A new card is ready to print. Any old card no longer works.")
-            )
-        return redirect("student_card", pk=student.pk)
-    card = SignInCard.objects.active().filter(student=student).first()
-    qr = None
-    if card is not None:
-        url = request.build_absolute_uri(f"/card/{card.code}/")
-        qr = segno.make(url, error="m").svg_data_uri(scale=6, border=2)
+            activity_form = HomeActivityForm(prefix="activity")
     return render(
-        request, "learners/student_card.html", {"student": student, "card": card, "qr": qr}
+        request,
+        "learners/next_step_form.html",
+        {"step": step, "goal": step.goal, "form": form, "activity_form": activity_form},
     )
 
 
 @login_required
-def class_detail(request, pk: int):
-    classroom = get_object_or_404(
-        classes_visible_to(request.user).select_related("school").prefetch_related("teachers"),
+@require_POST
+def next_step_done(request, pk: int):
+    """Tick a step done (or not). Students and whānau can tick too: it is their step as well."""
+    step = get_object_or_404(
+        next_steps_visible_to(request.user).select_related("goal__student"), pk=pk
+    )
+    services.next_step_set_done(step=step, done=request.POST.get("done") == "1", by=request.user)
+    if request.htmx:
+        relation = relation_to(request.user, step.goal.student)
+        return render(
+            request,
+            "learners/goal_detail.html#step",
+            {"step": step, "goal": step.goal, "relation": relation},
+        )
+    return redirect(step)
+
+
+@login_required
+@require_POST
+def next_step_move(request, pk: int):
+    step = get_object_or_404(next_steps_managed_by(request.user), pk=pk)
+    services.next_step_move(step=step, up=request.POST.get("direction") == "up")
+    return redirect(step)
+
+
+# Evidence ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    goal = _goal_for_page(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        # Shown again with the errors, and the note as typed.
+        return _goal_page(request, goal, evidence_form=form, status=400)
+    relation = relation_to(request.user, goal.student)
+    services.evidence_add(
+        goal=goal,
+        by=request.user,
+        voice=relation.voice,
+        note=form.cleaned_data["note"],
+        upload=form.cleaned_data["file"],
+    )
+    messages.success(request, _("Evidence added."))
+    return redirect(goal.get_absolute_url("evidence"))
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """Stream a photo or PDF to someone the access rules allow. There is no public URL."""
+    evidence = get_object_or_404(evidence_visible_to(request.user).exclude(file=""), pk=pk)
+    return private_file_response(
+        evidence.file,
+        content_type=evidence.content_type,
+        filename=evidence.original_name or "evidence",
+        as_attachment=evidence.kind == evidence.Kind.PDF,  # a PDF downloads; photos show
+    )
+
+
+# Comments ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_post(request, pk: int):
+    """Post to a goal's conversation: in place with htmx, or a plain form post without it."""
+    goal = _goal_for_page(request, pk)
+    relation = relation_to(request.user, goal.student)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_post(
+            goal=goal, by=request.user, voice=relation.voice, body=form.cleaned_data["body"]
+        )
+        form = None
+    next_url = request.POST.get("next", "")
+    from_inbox = next_url == reverse("inbox")
+    if request.htmx:
+        if from_inbox and form is None:
+            return render(request, "learners/inbox.html#answered", {"goal": goal})
+        return render(
+            request,
+            "learners/goal_detail.html#comments",
+            _thread_context(request, goal, relation, form),
+        )
+    if form is not None and not from_inbox:
+        return _goal_page(request, goal, comment_form=form, status=400)
+    if form is not None:
+        messages.error(request, " ".join(form.errors.get("body", [])))
+    elif from_inbox:
+        messages.success(request, _("Your answer is posted."))
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url:
+        return redirect(next_url)
+    return redirect(goal.get_absolute_url("comments"))
+
+
+def _own_comment(request, pk: int) -> GoalComment:
+    return get_object_or_404(
+        comments_visible_to(request.user).select_related("goal__student"),
         pk=pk,
-    )
-    students = (
-        classroom.students.filter(pk__in=students_visible_to(request.user).values("pk"))
-        .annotate(whanau_count=Count("whanau_links", filter=Q(whanau_links__has_access=True)))
-        .order_by("last_name", "first_name", "pk")
-    )
-    return render(
-        request, "learners/class_detail.html", {"classroom": classroom, "students": students}
+        author=request.user,
     )
 
 
 @login_required
-def school_students(request):
-    """Every student a leader or teacher looks after, searchable, a page at a time."""
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk: int):
+    comment = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        except services.CommentLockedError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Comment changed."))
+            return redirect(comment)
+    return render(request, "learners/comment_form.html", {"comment": comment, "form": form})
+
+
+@login_required
+@require_POST
+def comment_delete(request, pk: int):
+    comment = _own_comment(request, pk)
+    goal_id = comment.goal_id
+    services.comment_delete(comment=comment, by=request.user)
+    messages.success(request, _("Comment deleted."))
+    return redirect(goal_url(goal_id, "comments"))
+
+
+@login_required
+@require_POST
+def comment_hide(request, pk: int):
+    comment = get_object_or_404(
+        comments_hideable_by(request.user).select_related("goal__student"), pk=pk
+    )
+    form = HideCommentForm(request.POST)
+    if form.is_valid():
+        services.comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The comment is hidden from whānau and the student."))
+    else:
+        messages.error(request, _("Please give a reason for hiding the comment."))
+    return redirect(comment)
+
+
+# The teacher's whānau-voice inbox ------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    """Whānau comments nobody at school has answered yet, oldest first, across my students."""
     if not request_roles(request).is_staff:
         raise Http404
-    students = students_managed_by(request.user).select_related("classroom")
-    query = request.GET.get("q", "").strip()
-    if query:
-        students = students.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(preferred_name__icontains=query)
-        )
-    page = Paginator(students.in_class_order(), STUDENTS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "learners/school_students.html"
-    if request.htmx:
-        template += "#results"
-    return render(request, template, {"page": page, "query": query})
-
-
-@require_http_methods(["GET", "POST"])
-def card_sign_in(request, code: str = ""):
-    """Sign in with the code on a printed card, typed in or read from its QR code."""
-    form = CardCodeForm(request.POST or None, initial={"code": code})
-    if request.method == "POST" and form.is_valid():
-        if not ratelimit.consume(request, action="sign_in_card"):
-            form.add_error(None, _("Too many tries. Wait a minute, then try again."))
-        else:
-            student = services.student_for_card_code(form.cleaned_data["code"])
-            if student is None:
-                form.add_error(
-                    "code",
-                    _("That code doesn’t match a card. Check it with your teacher."),
-                )
-            else:
-                login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("home")
-    return render(request, "learners/card_sign_in.html", {"form": form, "from_qr": bool(code)})
+    waiting = (
+        GoalComment.objects.unanswered_whanau()
+        .filter(goal__student__in=students_managed_by(request.user))
+        .select_related("author", "goal__student")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "learners/inbox.html", {"page": page})

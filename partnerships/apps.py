@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = _("Partnerships")
+
+    def ready(self):
+        from partnerships import panels  # noqa: F401  registers the home page's panels

@@ -1,6 +1,7 @@
 """The audit trail: the one way any app records who viewed or changed a student's record."""
 
 from django.db import models
+from django.utils.text import capfirst
 
 from partnerships.models import AuditEvent
 
@@ -26,6 +27,25 @@ def record(
     )
 
 
-def changes_summary(form) -> str:
-    """“strengths, interests” from a bound model form's changed fields, by label."""
-    return ", ".join(str(form.fields[name].label) for name in form.changed_data)
+def apply_changes(obj: models.Model, values: dict) -> list[str]:
+    """Set each field of ``values`` that differs on ``obj``; the names of those that changed.
+
+    Foreign keys may be given as objects or ``None``; many-to-many fields are not handled here.
+    """
+    changed = []
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            current = getattr(obj, field.attname)
+            new = value.pk if isinstance(value, models.Model) else value
+        else:
+            current, new = getattr(obj, name), value
+        if current != new:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def fields_summary(model: type[models.Model], names) -> str:
+    """“Strengths, Interests”: changed fields by their labels, for an audit summary."""
+    return ", ".join(capfirst(model._meta.get_field(name).verbose_name) for name in names)

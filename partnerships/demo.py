@@ -20,15 +20,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from learners.models import (
+from partnerships.models import (
     CARD_ALPHABET,
     CARD_CODE_LENGTH,
     Classroom,
+    School,
     SignInCard,
+    Staff,
     Student,
+    User,
+    WhanauLink,
+    WhanauMember,
     new_card_code,
 )
-from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
 
 DEMO_SCHOOL = "Kōwhai Primary School"
 DEMO_TIMEZONE = "Pacific/Auckland"

@@ -5,7 +5,16 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Staff, WhanauLink, WhanauMember
+from partnerships.models import (
+    CARD_CODE_LENGTH,
+    Classroom,
+    Staff,
+    Student,
+    User,
+    WhanauLink,
+    WhanauMember,
+    normalise_card_code,
+)
 
 
 class StaffInviteForm(forms.Form):
@@ -104,3 +113,55 @@ class WhanauPreferencesForm(forms.ModelForm):
             "needs_childcare": _("I need childcare to come to a meeting"),
             "needs_interpreter": _("I would like an interpreter"),
         }
+
+
+class CardCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code on your card"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_card_code(self.cleaned_data["code"])
+        if len(code) != CARD_CODE_LENGTH:
+            raise forms.ValidationError(
+                _("A card code has %(n)s letters and numbers, like ABCD-2345."),
+                params={"n": CARD_CODE_LENGTH},
+            )
+        return code
+
+
+class StudentForm(forms.ModelForm):
+    class Meta:
+        model = Student
+        fields = [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "year_level",
+            "classroom",
+            "start_date",
+            "is_priority_learner",
+            "assigned_teachers",
+            *Student.PROFILE_FIELDS,
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in Student.PROFILE_FIELDS
+                if name != "languages"
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        school_id = self.instance.school_id
+        # Only this school's classes and staff can be chosen: a forged id is a field error.
+        self.fields["classroom"].queryset = Classroom.objects.filter(school_id=school_id)
+        self.fields["assigned_teachers"].queryset = User.objects.filter(
+            staff_memberships__school_id=school_id
+        ).order_by("name")

@@ -13,7 +13,9 @@ from partnerships.models import (
     AuditEvent,
     Invitation,
     School,
+    SignInCard,
     Staff,
+    Student,
     User,
     WhanauLink,
     WhanauMember,
@@ -193,23 +195,39 @@ def invitation_accept(
     return user
 
 
-def whanau_link_update(*, link_form, member_form, by: User) -> WhanauLink:
-    """Save a student's whānau link and that person's preferences together, and audit it."""
-    link = link_form.instance
-    changed = [
-        f for f in (audit.changes_summary(link_form), audit.changes_summary(member_form)) if f
-    ]
+def whanau_link_update(
+    *, link: WhanauLink, by: User, link_data: dict, member_data: dict
+) -> WhanauLink:
+    """Change a student's whānau link and that person's details together, and audit it.
+
+    ``link_data``: relationship, has_access, receives_weekly_update. ``member_data``: the
+    person's name, phone and preferences.
+    """
     with transaction.atomic():
-        member_form.save()
-        link = link_form.save()
-        if changed:
+        # Compared with the rows as stored: bound model forms have already changed the objects.
+        link = WhanauLink.objects.select_for_update().select_related("student").get(pk=link.pk)
+        member = WhanauMember.objects.select_for_update().get(pk=link.whanau_id)
+        link_changed = audit.apply_changes(link, link_data)
+        member_changed = audit.apply_changes(member, member_data)
+        if member_changed:
+            member.save(update_fields=member_changed)
+        if link_changed:
+            link.save(update_fields=link_changed)
+        if link_changed or member_changed:
+            fields = ", ".join(
+                summary
+                for summary in (
+                    audit.fields_summary(WhanauLink, link_changed),
+                    audit.fields_summary(WhanauMember, member_changed),
+                )
+                if summary
+            )
             audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
                 obj=link,
                 student=link.student,
-                summary=_("%(name)s: %(fields)s")
-                % {"name": link.whanau.name, "fields": ", ".join(changed)},
+                summary=_("%(name)s: %(fields)s") % {"name": member.name, "fields": fields},
             )
     return link
 
@@ -222,3 +240,94 @@ def whanau_preferences_update(*, user: User, preferences: dict) -> int:
             user.preferred_language = preferences["preferred_language"]
             user.save(update_fields=["preferred_language"])
     return count
+
+
+def sign_in_card_issue(*, student: Student, by: User) -> SignInCard:
+    """Issue a new sign-in card; any card the student had stops working."""
+    with transaction.atomic():
+        student = Student.objects.select_for_update().get(pk=student.pk)
+        SignInCard.objects.active().filter(student=student).update(revoked_at=timezone.now())
+        if student.user_id is None:
+            student.user = User.objects.create_user(name=student.full_name)
+            student.save(update_fields=["user"])
+        card = SignInCard.objects.create(student=student, issued_by=by)
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=card,
+            student=student,
+            summary=_("New sign-in card issued"),
+        )
+    return card
+
+
+def sign_in_card_revoke(*, student: Student, by: User) -> int:
+    """Stop the student's card working, e.g. when it is lost."""
+    with transaction.atomic():
+        revoked = (
+            SignInCard.objects.active().filter(student=student).update(revoked_at=timezone.now())
+        )
+        if revoked:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CHANGED,
+                obj=student,
+                student=student,
+                summary=_("Sign-in card revoked"),
+            )
+    return revoked
+
+
+def student_for_card_code(code: str) -> Student | None:
+    """The student an active card code belongs to, if any."""
+    card = (
+        SignInCard.objects.active()
+        .select_related("student__user")
+        .filter(code=code, student__user__is_active=True)
+        .first()
+    )
+    return card.student if card else None
+
+
+# What a leader or teacher may change on a student's record (``student_update``).
+STUDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "year_level",
+    "classroom",
+    "start_date",
+    "is_priority_learner",
+    *Student.PROFILE_FIELDS,
+)
+
+
+def student_update(*, student: Student, by: User, data: dict) -> Student:
+    """Change a student's details and learner profile, recording what changed.
+
+    ``data`` holds any of ``STUDENT_FIELDS``, and ``assigned_teachers`` (users).
+    """
+    unknown = set(data) - {*STUDENT_FIELDS, "assigned_teachers"}
+    if unknown:
+        raise TypeError(f"student_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        # Compared with the row as stored: a bound model form has already changed ``student``.
+        student = Student.objects.select_for_update().get(pk=student.pk)
+        fields = {name: value for name, value in data.items() if name in STUDENT_FIELDS}
+        changed = audit.apply_changes(student, fields)
+        if changed:
+            student.save(update_fields=[*changed, "updated_at"])
+        if "assigned_teachers" in data:
+            teachers = {user.pk for user in data["assigned_teachers"]}
+            if teachers != set(student.assigned_teachers.values_list("pk", flat=True)):
+                student.assigned_teachers.set(teachers)
+                changed.append("assigned_teachers")
+        if changed:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CHANGED,
+                obj=student,
+                student=student,
+                summary=audit.fields_summary(Student, changed),
+            )
+    return student

@@ -1,17 +1,24 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships.views import home, staff, students, whanau
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("school/staff/", views.school_staff, name="school_staff"),
-    path("school/whanau/", views.school_whanau, name="school_whanau"),
-    path("students/<int:pk>/whanau/", views.student_whanau, name="student_whanau"),
+    path("", home.home, name="home"),
+    path("school/staff/", staff.school_staff, name="school_staff"),
+    path("school/whanau/", whanau.school_whanau, name="school_whanau"),
+    path("students/", students.school_students, name="school_students"),
+    path("students/<int:pk>/", students.student_detail, name="student_detail"),
+    path("students/<int:pk>/edit/", students.student_edit, name="student_edit"),
+    path("students/<int:pk>/card/", students.student_card, name="student_card"),
+    path("students/<int:pk>/history/", students.student_history, name="student_history"),
+    path("students/<int:pk>/whanau/", whanau.student_whanau, name="student_whanau"),
     path(
-        "students/<int:pk>/whanau/<int:link_pk>/", views.whanau_link_edit, name="whanau_link_edit"
+        "students/<int:pk>/whanau/<int:link_pk>/", whanau.whanau_link_edit, name="whanau_link_edit"
     ),
-    path("students/<int:pk>/history/", views.student_history, name="student_history"),
-    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
-    path("invitations/<str:key>/", views.invitation_accept, name="invitation_accept"),
-    path("me/preferences/", views.whanau_preferences, name="whanau_preferences"),
+    path("classes/<int:pk>/", students.class_detail, name="class_detail"),
+    path("card/", students.card_sign_in, name="card_sign_in"),
+    path("card/<str:code>/", students.card_sign_in, name="card_sign_in_qr"),
+    path("invitations/<int:pk>/resend/", staff.invitation_resend, name="invitation_resend"),
+    path("invitations/<str:key>/", staff.invitation_accept, name="invitation_accept"),
+    path("me/preferences/", whanau.whanau_preferences, name="whanau_preferences"),
 ]

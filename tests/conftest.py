@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
-from learners.models import Classroom, Goal, Student, Voice
-from partnerships.models import School, User, WhanauLink
+from learners.models import Goal
+from partnerships.models import Classroom, School, Student, User, Voice, WhanauLink
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("MAHI_TAHI_REQUIRE_SERVICES") == "1"

@@ -9,8 +9,18 @@ from django.utils import timezone
 from PIL import Image
 
 from conversations.models import ConversationRound, LearningConversation, Slot
-from learners.models import Classroom, Goal, GoalComment, NextStep, SignInCard, Student, Voice
-from partnerships.models import School, Staff, User, WhanauLink, WhanauMember
+from learners.models import Goal, GoalComment, NextStep
+from partnerships.models import (
+    Classroom,
+    School,
+    SignInCard,
+    Staff,
+    Student,
+    User,
+    Voice,
+    WhanauLink,
+    WhanauMember,
+)
 
 
 def _png() -> bytes:

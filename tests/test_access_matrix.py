@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import weekly
 from conversations.models import Booking, WeeklyUpdate
-from learners.models import Evidence, Voice
-from partnerships.models import Invitation, hash_key
+from conversations.weekly import sending
+from learners.models import Evidence
+from partnerships.models import Invitation, Voice, hash_key
 from tests import factories
 from tests.factories import PNG
 
@@ -127,21 +127,27 @@ PAGES = {
         lambda w: reverse("booking_detail", args=[_booking(w).pk]),
         only("leader", "teacher", "whanau"),
     ),
-    "update_write": (lambda w: reverse("update_write"), only("student_user")),
-    "update_write_with": (
-        lambda w: reverse("update_write_with", args=[w.student.pk]),
+    "weekly_update_write": (lambda w: reverse("weekly_update_write"), only("student_user")),
+    "weekly_update_write_with": (
+        lambda w: reverse("weekly_update_write_with", args=[w.student.pk]),
         STAFF_OF_STUDENT,
     ),
-    "update_list": (lambda w: reverse("update_list", args=[w.student.pk]), SEES_STUDENT),
-    "update_detail": (lambda w: reverse("update_detail", args=[_sent_update(w).pk]), SEES_STUDENT),
-    "update_photo": (
-        lambda w: reverse("update_photo", args=[_sent_update(w, photo=True).pk]),
+    "weekly_update_list": (
+        lambda w: reverse("weekly_update_list", args=[w.student.pk]),
         SEES_STUDENT,
     ),
-    "update_week": (lambda w: reverse("update_week"), STAFF_ANYWHERE),
+    "weekly_update_detail": (
+        lambda w: reverse("weekly_update_detail", args=[_sent_update(w).pk]),
+        SEES_STUDENT,
+    ),
+    "weekly_update_photo": (
+        lambda w: reverse("weekly_update_photo", args=[_sent_update(w, photo=True).pk]),
+        SEES_STUDENT,
+    ),
+    "weekly_update_week": (lambda w: reverse("weekly_update_week"), STAFF_ANYWHERE),
     # Links from emails: anyone holding one gets a page, never the update itself.
-    "update_unsubscribe": (
-        lambda w: reverse("update_unsubscribe", args=[weekly.unsubscribe_token(w.link.pk)]),
+    "weekly_update_unsubscribe": (
+        lambda w: reverse("weekly_update_unsubscribe", args=[sending.unsubscribe_token(w.link.pk)]),
         everyone(OK),
     ),
     "card_sign_in": (lambda w: reverse("card_sign_in"), everyone(OK)),

@@ -15,7 +15,8 @@ from conversations.models import (
     UpdateReply,
     WeeklyUpdate,
 )
-from learners.models import Evidence, HomeActivity, SignInCard, Voice
+from learners.models import Evidence, HomeActivity
+from partnerships.models import SignInCard, Voice
 from tests import factories
 
 MANY = 25
@@ -125,12 +126,17 @@ PAGES = [
     ),  # round; links; 2 teachers; slots
     ("whanau", "slot_book", lambda w: [w.round.slots.last().pk, w.student.pk], SIGNED_IN + 2),
     ("whanau", "booking_detail", lambda w: [w.booking.pk], SIGNED_IN + 1),
-    ("student_user", "update_write", lambda w: [], SIGNED_IN + 4),  # student; update; sent?; goals
-    ("teacher", "update_write_with", lambda w: [w.student.pk], SIGNED_IN + 4),
+    (
+        "student_user",
+        "weekly_update_write",
+        lambda w: [],
+        SIGNED_IN + 4,
+    ),  # student; update; sent?; goals
+    ("teacher", "weekly_update_write_with", lambda w: [w.student.pk], SIGNED_IN + 4),
     # students; their updates; deliveries with whānau; sent?
-    ("teacher", "update_week", lambda w: [], SIGNED_IN + 4),
-    ("whanau", "update_list", lambda w: [w.student.pk], SIGNED_IN + 3),  # + updates, replies
-    ("whanau", "update_detail", lambda w: [w.update.pk], SIGNED_IN + 2),  # update; replies
+    ("teacher", "weekly_update_week", lambda w: [], SIGNED_IN + 4),
+    ("whanau", "weekly_update_list", lambda w: [w.student.pk], SIGNED_IN + 3),  # + updates, replies
+    ("whanau", "weekly_update_detail", lambda w: [w.update.pk], SIGNED_IN + 2),  # update; replies
 ]
 
 

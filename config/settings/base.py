@@ -229,11 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
     },
     "weekly-updates-due": {
-        "task": "conversations.tasks.send_due_updates",
+        "task": "conversations.weekly.tasks.send_due_updates",
         "schedule": crontab(minute="*/10"),
     },
     "weekly-update-reminders": {
-        "task": "conversations.tasks.remind_unwritten_updates",
+        "task": "conversations.weekly.tasks.remind_unwritten_updates",
         "schedule": crontab(minute="*/10"),
     },
     "booking-reminders-hourly": {

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from learners.models import SignInCard
+from partnerships.models import SignInCard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

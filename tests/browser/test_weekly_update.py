@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from conversations import weekly
+from conversations.weekly import sending
 from tests.browser.test_goal_conversation import _sign_in_with_code, _sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_update_written_approved_sent_and_answered(page, live_server, world):
     _sign_out(page)
 
     week = world.school.week_of(card.issued_at)
-    weekly.week_send(school_id=world.school.pk, week=week)
+    sending.week_send(school_id=world.school.pk, week=week)
     message = next(m for m in mail.outbox if m.to == [world.link.whanau.email])
     read_url = re.search(r"http://\S+/updates/read/\S+/", message.body)[0]
     page.goto(read_url.replace("http://127.0.0.1:8000", live_server.url))

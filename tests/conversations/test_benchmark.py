@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conversations import weekly
 from conversations.models import UpdateDelivery, WeeklyUpdate
+from conversations.weekly import sending
 from partnerships.models import School, WhanauMember
 
 
@@ -49,14 +49,14 @@ def test_benchmark_commit_mode_deletes_its_school_afterwards():
 @pytest.mark.django_db
 def test_benchmark_reports_an_email_not_sent_as_an_error(monkeypatch):
     """A delivery left unsent fails the command, however fast the rest went."""
-    compose = weekly.update_message
+    compose = sending.update_message
 
     def failing(delivery):
         if delivery.whanau.email == "bench3@bench.example":
             raise OSError("connection refused")
         return compose(delivery)
 
-    monkeypatch.setattr(weekly, "update_message", failing)
+    monkeypatch.setattr(sending, "update_message", failing)
     err = io.StringIO()
     with pytest.raises(CommandError, match="exactly once"):
         call_command("benchmark_weekly_send", emails=10, stdout=io.StringIO(), stderr=err)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import LearningConversation, Reflection
-from learners.models import Voice
+from partnerships.models import Voice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -138,24 +138,18 @@ def test_goal_and_next_step_set_in_a_conversation_stay_linked(client, world):
     client.force_login(world.teacher)
     area = world.school.learning_areas.first()
     response = client.post(
-        reverse("goal_create", args=[world.student.pk]),
+        reverse("conversation_goal_create", args=[conversation.pk]),
         {
             "title": "Swim 25 metres",
             "success_criteria": "I swim a length at the pools.",
             "learning_area": area.pk,
-            "conversation": conversation.pk,
         },
     )
     assert response.url == reverse("conversation_detail", args=[conversation.pk])
     goal = conversation.goals.get(title="Swim 25 metres")
     client.post(
-        reverse("next_step_create", args=[goal.pk]),
-        {
-            "text": "Go to the pools on Saturdays",
-            "where": "home",
-            "taken_by": "whanau",
-            "conversation": conversation.pk,
-        },
+        reverse("conversation_step_create", args=[conversation.pk, goal.pk]),
+        {"text": "Go to the pools on Saturdays", "where": "home", "taken_by": "whanau"},
     )
     assert list(conversation.next_steps.values_list("text", flat=True)) == [
         "Go to the pools on Saturdays"
@@ -164,13 +158,15 @@ def test_goal_and_next_step_set_in_a_conversation_stay_linked(client, world):
     assert "Go to the pools on Saturdays" in page
 
 
-def test_a_forged_conversation_id_links_nothing(client, world):
-    """Naming another student's conversation is a 404 and no goal is made."""
-    other = factories.ConversationFactory(student=world.classmate)
+def test_a_forged_goal_id_links_nothing(client, world):
+    """A step for another student's goal, through this conversation, is a 404; nothing is made."""
+    conversation = factories.ConversationFactory(student=world.student)
+    other_goal = factories.GoalFactory(student=world.classmate)
     client.force_login(world.teacher)
     response = client.post(
-        reverse("goal_create", args=[world.student.pk]),
-        {"title": "X", "success_criteria": "Y", "conversation": other.pk},
+        reverse("conversation_step_create", args=[conversation.pk, other_goal.pk]),
+        {"text": "X", "where": "home", "taken_by": "whanau"},
     )
     assert response.status_code == 404
-    assert not world.student.goals.filter(title="X").exists()
+    assert not other_goal.next_steps.exists()
+    assert not conversation.next_steps.exists()

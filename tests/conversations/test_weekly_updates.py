@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import weekly
 from conversations.models import UpdateDelivery, UpdateReply, WeeklyUpdate
-from conversations.tasks import remind_unwritten_updates, send_due_updates
-from learners.models import Voice
+from conversations.weekly import sending
+from conversations.weekly.tasks import remind_unwritten_updates, send_due_updates
+from partnerships.models import Voice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _write(client, world, **data):
         "proud_of": "My poster.",
         "question_for_home": "Which maunga is closest to our house?",
     } | data
-    return client.post(reverse("update_write"), payload)
+    return client.post(reverse("weekly_update_write"), payload)
 
 
 def _ready_update(world, week, **fields):
@@ -86,7 +86,7 @@ def test_teacher_writes_with_a_younger_student(client, world, week):
     """An update written with the teacher says so."""
     client.force_login(world.teacher)
     client.post(
-        reverse("update_write_with", args=[world.classmate.pk]),
+        reverse("weekly_update_write_with", args=[world.classmate.pk]),
         {"learned": "We counted to 100 in te reo.", "submit": "1"},
     )
     update = WeeklyUpdate.objects.get(student=world.classmate)
@@ -98,11 +98,11 @@ def test_teachers_week_shows_who_has_written_and_approves_all(client, world, wee
     """The week view lists who hasn't written and who needs approval; approving all works."""
     _write(client, world, submit="1")
     client.force_login(world.teacher)
-    response = client.get(reverse("update_week"))
+    response = client.get(reverse("weekly_update_week"))
     content = response.content.decode()
     assert "Needs approval" in content
     assert "Not written" in content  # the classmate
-    client.post(reverse("update_approve"), {"week": week.isoformat()})
+    client.post(reverse("weekly_update_approve"), {"week": week.isoformat()})
     assert WeeklyUpdate.objects.get().status == WeeklyUpdate.Status.APPROVED
 
 
@@ -161,12 +161,12 @@ def test_a_mail_failure_is_shown_and_retried(client, world, week, time_machine, 
         raise OSError("mail server said no")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
-    result = weekly.week_send(school_id=world.school.pk, week=week)
+    result = sending.week_send(school_id=world.school.pk, week=week)
     assert result.failed == 1
     client.force_login(world.teacher)
-    assert "mail server said no" in client.get(reverse("update_week")).content.decode()
+    assert "mail server said no" in client.get(reverse("weekly_update_week")).content.decode()
     monkeypatch.undo()
-    weekly.week_send(school_id=world.school.pk, week=week)
+    sending.week_send(school_id=world.school.pk, week=week)
     assert len(mail.outbox) == 1
     assert UpdateDelivery.objects.get().status == UpdateDelivery.Status.SENT
 
@@ -187,7 +187,7 @@ def test_the_read_link_leads_through_sign_in_by_code(client, world, week, time_m
     assert "next=" in response.url
     client.force_login(world.whanau)
     response = client.get(url, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("update_detail", args=[update.pk])
+    assert response.redirect_chain[-1][0] == reverse("weekly_update_detail", args=[update.pk])
     assert "Fractions with pizza." in response.content.decode()
 
 
@@ -221,7 +221,7 @@ def test_one_click_unsubscribe_needs_no_sign_in(world, week, time_machine):
 
 def test_tampered_unsubscribe_link_changes_nothing(client, world):
     """A forged unsubscribe link is refused and nobody is unsubscribed."""
-    response = client.post(reverse("update_unsubscribe", args=["forged-token"]))
+    response = client.post(reverse("weekly_update_unsubscribe", args=["forged-token"]))
     assert response.status_code == 400
     world.link.refresh_from_db()
     assert world.link.receives_weekly_update
@@ -233,11 +233,11 @@ def test_whanau_reply_and_the_student_and_teacher_see_it(client, world, week, ti
     time_machine.move_to(AFTER_SEND)
     send_due_updates()
     client.force_login(world.whanau)
-    client.post(reverse("update_detail", args=[update.pk]), {"body": "Ka rawe! Well done."})
+    client.post(reverse("weekly_update_detail", args=[update.pk]), {"body": "Ka rawe! Well done."})
     assert UpdateReply.objects.get().voice == Voice.WHANAU
     for person in (world.student_user, world.teacher):
         client.force_login(person)
-        page = client.get(reverse("update_detail", args=[update.pk])).content.decode()
+        page = client.get(reverse("weekly_update_detail", args=[update.pk])).content.decode()
         assert "Ka rawe! Well done." in page
 
 
@@ -245,7 +245,7 @@ def test_whanau_see_nothing_before_it_goes_home(client, world, week):
     """Before the send, whānau can't open the update (a draft or not yet sent is a 404)."""
     update = _ready_update(world, week)
     client.force_login(world.whanau)
-    assert client.get(reverse("update_detail", args=[update.pk])).status_code == 404
+    assert client.get(reverse("weekly_update_detail", args=[update.pk])).status_code == 404
 
 
 def test_no_access_whanau_never_get_it(client, world, week, time_machine):
@@ -256,7 +256,7 @@ def test_no_access_whanau_never_get_it(client, world, week, time_machine):
     no_access_email = world.no_access_whanau.email
     assert all(no_access_email not in message.to for message in mail.outbox)
     client.force_login(world.no_access_whanau)
-    assert client.get(reverse("update_detail", args=[update.pk])).status_code == 404
+    assert client.get(reverse("weekly_update_detail", args=[update.pk])).status_code == 404
 
 
 def test_an_update_cannot_change_after_it_has_gone_home(client, world, week, time_machine):
@@ -327,4 +327,4 @@ def test_nothing_to_send_means_no_run(world, week, time_machine):
     _ready_update(world, week)
     time_machine.move_to(AFTER_SEND)
     send_due_updates()
-    assert weekly.due_school_weeks() == []
+    assert sending.due_school_weeks() == []

@@ -18,9 +18,9 @@ from django.db import connections
 from django.utils import timezone
 
 from config.celery import app
-from conversations import weekly
 from conversations.models import UpdateDelivery, WeeklyUpdate, WeekSend
-from conversations.tasks import send_week
+from conversations.weekly import sending
+from conversations.weekly.tasks import send_week
 from tests import factories
 
 TIMEOUT = 30
@@ -128,14 +128,14 @@ def test_worker_finishes_the_week_a_killed_worker_left(worker):
     links = [factories.WhanauLinkFactory(student__school=school) for _ in range(5)]
     for link in links:
         submitted_update(link.student, week)
-    assert weekly.deliveries_create(school_id=school.pk, week=week) == 5
+    assert sending.deliveries_create(school_id=school.pk, week=week) == 5
     mail.outbox.clear()
 
     # The dead worker: it claimed the week, sent two, and held a third when it was killed.
-    died_at = timezone.now() - weekly.STALE - datetime.timedelta(minutes=1)
+    died_at = timezone.now() - sending.STALE - datetime.timedelta(minutes=1)
     WeekSend.objects.create(school=school, week=week, claimed_at=died_at)
     queued = UpdateDelivery.objects.filter(update__week=week, update__student__school=school)
-    assert weekly.deliveries_send_batch(queued, size=2).sent == 2
+    assert sending.deliveries_send_batch(queued, size=2).sent == 2
     held = queued.filter(status=UpdateDelivery.Status.QUEUED).order_by("pk").first()
     UpdateDelivery.objects.filter(pk=held.pk).update(claimed_at=died_at)
     assert len(mail.outbox) == 2

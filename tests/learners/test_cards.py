@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from learners.models import SignInCard
-from partnerships.models import AuditEvent
+from partnerships.models import AuditEvent, SignInCard
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def test_teacher_issues_a_printable_card(client, world):
     assert card.display_code in content
     assert 'src="data:image/svg+xml' in content
     assert AuditEvent.objects.filter(
-        student=world.student, object_type="learners.signincard"
+        student=world.student, object_type="partnerships.signincard"
     ).exists()
 
 

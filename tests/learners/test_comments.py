@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from learners.models import GoalComment, Voice
-from partnerships.models import AuditEvent
+from learners.models import GoalComment
+from partnerships.models import AuditEvent, Voice
 from tests import factories
 
 pytestmark = pytest.mark.django_db

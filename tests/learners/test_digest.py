@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from learners import digests, services
-from learners.models import CommentNotice, Voice
+from learners.models import CommentNotice
 from learners.tasks import send_comment_digests
+from partnerships.models import Voice
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from learners.models import Evidence, Goal, GoalAgreement, LearningArea, NextStep, Voice
-from partnerships.models import AuditEvent
+from learners.models import Evidence, Goal, GoalAgreement, LearningArea, NextStep
+from partnerships.models import AuditEvent, Voice
 from tests import factories
 from tests.factories import PNG
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conversations.models import Booking, LearningConversation, Slot, UpdateDelivery, WeeklyUpdate
-from learners.models import Goal, GoalComment, NextStep, SignInCard, Student
-from partnerships.models import User, WhanauLink, WhanauMember
+from learners.models import Goal, GoalComment, NextStep
+from partnerships.models import SignInCard, Student, User, WhanauLink, WhanauMember
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_leader_home_shows_the_school(client, world):
     """A leader's home shows the school's numbers and its classes."""
     client.force_login(world.leader)
     response = client.get(reverse("home"))
-    school = response.context["school"]
+    school = next(panel["school"] for _, panel in response.context["panels"] if "school" in panel)
     assert school.student_count == 3
     assert school.unconnected_count == 1  # the classmate has no whānau linked yet
     assert school.staff_count == 3

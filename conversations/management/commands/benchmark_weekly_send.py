@@ -3,7 +3,7 @@
 The budget: 10,000 update emails composed and handed to the mail backend in under
 60 seconds on 2 cores. The command builds a fictional school of N students, each
 with one whānau member and a submitted update for this week, times only
-``weekly.week_send`` and rolls everything back afterwards (unless ``--keep``).
+``sending.week_send`` and rolls everything back afterwards (unless ``--keep``).
 """
 
 import datetime
@@ -18,10 +18,9 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from conversations import weekly
-from conversations.models import UpdateDelivery, WeeklyUpdate
-from learners.models import Student
-from partnerships.models import School, WhanauLink, WhanauMember
+from conversations.weekly import sending
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
+from partnerships.models import School, Student, WhanauLink, WhanauMember
 
 SCHOOL_NAME = "Benchmark School"
 BUDGET_SECONDS = 60.0
@@ -167,7 +166,7 @@ class Command(BaseCommand):
         "Performance budget for the weekly update: 10,000 update emails composed and handed to "
         "the mail backend in under 60 s on 2 cores (scaled: 60 s x N / 10,000). Builds a "
         "fictional school with N students, one whānau member and one submitted update each, "
-        "times only weekly.week_send with an in-process mail backend (by default one that "
+        "times only sending.week_send with an in-process mail backend (by default one that "
         "serialises every message to bytes, as SMTP would), counts its SQL queries, checks every "
         "delivery ended 'sent', and rolls it all back unless --keep. Exits 1 if over budget. "
         "Never on a database real people use."
@@ -246,7 +245,7 @@ class Command(BaseCommand):
         # DEBUG off as in production: no debug cursor logging every query.
         with override_settings(MAILERS=mailers, DEBUG=False), connection.execute_wrapper(counter):
             started = time.perf_counter()
-            result = weekly.week_send(school_id=school.pk, week=week)
+            result = sending.week_send(school_id=school.pk, week=week)
             elapsed = time.perf_counter() - started
         handed = result.sent
         if backend == "serialise":

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from conversations import weekly
+from conversations.weekly import sending
 from partnerships.models import School
 
 
@@ -28,9 +28,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No school is called {school!r}.")
             pairs = [(found.pk, found.week_of(timezone.now()))]
         else:
-            pairs = weekly.due_school_weeks()
+            pairs = sending.due_school_weeks()
         for school_id, week in pairs:
-            result = weekly.week_send(school_id=school_id, week=week)
+            result = sending.week_send(school_id=school_id, week=week)
             if not result.claimed:
                 self.stdout.write(
                     f"School {school_id}, week of {week}: already sent, or being sent now."

@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conversations.demo import seed_conversations, seed_updates
 from learners.demo import seed_goals
-from learners.models import SignInCard
 from partnerships import demo
-from partnerships.models import School
+from partnerships.models import School, SignInCard
 
 
 class Command(BaseCommand):

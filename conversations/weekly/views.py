@@ -15,19 +15,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conversations import services, weekly
-from conversations.forms import ReplyForm, WeeklyUpdateForm
-from conversations.models import UpdateDelivery, WeeklyUpdate, WeekSend
-from learners.models import Student
-from partnerships.access import (
-    relation_to,
-    request_roles,
-    students_managed_by,
-    students_visible_to,
-    updates_managed_by,
-    updates_visible_to,
-)
+from conversations.weekly import sending, services
+from conversations.weekly.access import updates_managed_by, updates_visible_to
+from conversations.weekly.forms import ReplyForm, WeeklyUpdateForm
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
+from partnerships.access import relation_to, request_roles, students_managed_by, students_visible_to
 from partnerships.files import private_file_response
+from partnerships.models import Student, WhanauLink
+
+
+def _link_problem(request, *, expired: bool):
+    """An emailed link that ran out (410) or was never ours (400), said plainly."""
+    return render(
+        request,
+        "conversations/weekly/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
 
 
 def _write(request, student: Student, *, with_teacher: bool):
@@ -39,9 +43,9 @@ def _write(request, student: Student, *, with_teacher: bool):
     )
     if request.method == "POST" and not gone_home and form.is_valid():
         try:
-            update = services.update_save(
-                form=form,
+            update = services.weekly_update_save(
                 student=student,
+                data=form.cleaned_data,
                 week=week,
                 by=request.user,
                 submit="submit" in request.POST,
@@ -57,7 +61,7 @@ def _write(request, student: Student, *, with_teacher: bool):
             return redirect(request.path)
     return render(
         request,
-        "conversations/update_write.html",
+        "conversations/weekly/weekly_update_write.html",
         {
             "student": student,
             "update": update,
@@ -72,7 +76,7 @@ def _write(request, student: Student, *, with_teacher: bool):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def update_write(request):
+def weekly_update_write(request):
     """A student writes this week's update home."""
     roles = request_roles(request)
     if not roles.is_student:
@@ -83,14 +87,14 @@ def update_write(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def update_write_with(request, pk: int):
+def weekly_update_write_with(request, pk: int):
     """A teacher writes the update together with a younger student."""
     student = get_object_or_404(students_managed_by(request.user).select_related("school"), pk=pk)
     return _write(request, student, with_teacher=True)
 
 
 @login_required
-def update_week(request):
+def weekly_update_week(request):
     """The teacher's week: who has written, who hasn't, who needs approval, and who got it."""
     roles = request_roles(request)
     if not roles.is_staff:
@@ -116,7 +120,7 @@ def update_week(request):
     rows = [(student, next(iter(student.this_week), None)) for student in students]
     return render(
         request,
-        "conversations/update_week.html",
+        "conversations/weekly/weekly_update_week.html",
         {
             "school": school,
             "week": week,
@@ -138,7 +142,7 @@ def update_week(request):
 
 @login_required
 @require_POST
-def update_approve(request):
+def weekly_update_approve(request):
     """Approve one update, or every written update of the week."""
     updates = updates_managed_by(request.user)
     if request.POST.get("update"):
@@ -148,25 +152,27 @@ def update_approve(request):
             updates = updates.filter(week=datetime.date.fromisoformat(request.POST.get("week", "")))
         except ValueError as error:
             raise Http404 from error
-    count = services.updates_approve(updates=updates, by=request.user)
+    count = services.weekly_updates_approve(updates=updates, by=request.user)
     messages.success(request, _("%(n)s approved.") % {"n": count})
     return redirect(
-        reverse("update_week") + "?" + urlencode({"week": request.POST.get("week", "")})
+        reverse("weekly_update_week") + "?" + urlencode({"week": request.POST.get("week", "")})
     )
 
 
 @login_required
-def update_list(request, pk: int):
+def weekly_update_list(request, pk: int):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     updates = updates_visible_to(request.user).filter(student=student).prefetch_related("replies")
     return render(
-        request, "conversations/update_list.html", {"student": student, "updates": updates}
+        request,
+        "conversations/weekly/weekly_update_list.html",
+        {"student": student, "updates": updates},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def update_detail(request, pk: int):
+def weekly_update_detail(request, pk: int):
     """One update, with the replies from home, and a box to reply."""
     update = get_object_or_404(
         updates_visible_to(request.user).select_related("student__school", "goal", "author"), pk=pk
@@ -174,14 +180,14 @@ def update_detail(request, pk: int):
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         relation = relation_to(request.user, update.student)
-        services.update_reply(
+        services.weekly_update_reply(
             update=update, by=request.user, voice=relation.voice, body=form.cleaned_data["body"]
         )
         messages.success(request, _("Thank you: your reply is sent to school."))
-        return redirect("update_detail", pk=update.pk)
+        return redirect("weekly_update_detail", pk=update.pk)
     return render(
         request,
-        "conversations/update_detail.html",
+        "conversations/weekly/weekly_update_detail.html",
         {
             "update": update,
             "student": update.student,
@@ -192,20 +198,24 @@ def update_detail(request, pk: int):
 
 
 @login_required
-def update_photo(request, pk: int):
+def weekly_update_photo(request, pk: int):
     update = get_object_or_404(updates_visible_to(request.user).exclude(photo=""), pk=pk)
     return private_file_response(update.photo, content_type=update.photo_type)
 
 
-def update_read(request, token: str):
+def weekly_update_read(request, token: str):
     """The link in the email: to the update, through sign-in by code when needed."""
     try:
-        delivery = weekly.delivery_for_read_token(token)
+        delivery = sending.delivery_for_read_token(token)
     except signing.SignatureExpired:
-        return render(request, "conversations/link_problem.html", {"expired": True}, status=410)
+        return render(
+            request, "conversations/weekly/link_problem.html", {"expired": True}, status=410
+        )
     except (signing.BadSignature, UpdateDelivery.DoesNotExist):
-        return render(request, "conversations/link_problem.html", {"expired": False}, status=400)
-    target = reverse("update_detail", args=[delivery.update_id])
+        return render(
+            request, "conversations/weekly/link_problem.html", {"expired": False}, status=400
+        )
+    target = reverse("weekly_update_detail", args=[delivery.update_id])
     if request.user.is_authenticated:
         return redirect(target)
     return redirect(reverse("account_request_login_code") + "?" + urlencode({"next": target}))
@@ -213,18 +223,24 @@ def update_read(request, token: str):
 
 @csrf_exempt  # RFC 8058 one-click: the mail provider posts without a session or token
 @require_http_methods(["GET", "POST"])
-def update_unsubscribe(request, token: str):
+def weekly_update_unsubscribe(request, token: str):
     """Stop the weekly email for this child, with one click and without signing in."""
     try:
-        link = weekly.link_for_unsubscribe_token(token)
+        link = sending.link_for_unsubscribe_token(token)
     except signing.SignatureExpired:
-        return render(request, "conversations/link_problem.html", {"expired": True}, status=410)
-    except (signing.BadSignature, weekly.WhanauLink.DoesNotExist):
-        return render(request, "conversations/link_problem.html", {"expired": False}, status=400)
+        return render(
+            request, "conversations/weekly/link_problem.html", {"expired": True}, status=410
+        )
+    except (signing.BadSignature, WhanauLink.DoesNotExist):
+        return render(
+            request, "conversations/weekly/link_problem.html", {"expired": False}, status=400
+        )
     done = False
     if request.method == "POST":
-        services.updates_unsubscribe(link=link)
+        services.weekly_update_unsubscribe(link=link)
         done = True
     return render(
-        request, "conversations/unsubscribe.html", {"link": link, "done": done, "token": token}
+        request,
+        "conversations/weekly/unsubscribe.html",
+        {"link": link, "done": done, "token": token},
     )

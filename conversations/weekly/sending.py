@@ -31,10 +31,9 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from conversations.models import UpdateDelivery, WeeklyUpdate, WeekSend
-from learners.models import Student
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
 from partnerships import mail
-from partnerships.models import School, WhanauLink
+from partnerships.models import School, Student, WhanauLink
 
 logger = logging.getLogger(__name__)
 
@@ -243,20 +242,20 @@ def update_message(delivery: UpdateDelivery) -> django_mail.EmailMultiAlternativ
     update = delivery.update
     student: Student = update.student
     unsubscribe_url = mail.absolute_url(
-        reverse("update_unsubscribe", args=[unsubscribe_token(delivery.link_id)])
+        reverse("weekly_update_unsubscribe", args=[unsubscribe_token(delivery.link_id)])
     )
     context = {
         "update": update,
         "student": student,
         "school": student.school,
         "whanau": delivery.whanau,
-        "read_url": mail.absolute_url(reverse("update_read", args=[read_token(delivery)])),
+        "read_url": mail.absolute_url(reverse("weekly_update_read", args=[read_token(delivery)])),
         "unsubscribe_url": unsubscribe_url,
     }
     with translation.override(delivery.whanau.preferred_language):
-        subject = _template("conversations/email/weekly_update_subject.txt").render(context)
-        text = _template("conversations/email/weekly_update_message.txt").render(context)
-        html = _template("conversations/email/weekly_update_message.html").render(context)
+        subject = _template("conversations/weekly/email/weekly_update_subject.txt").render(context)
+        text = _template("conversations/weekly/email/weekly_update_message.txt").render(context)
+        html = _template("conversations/weekly/email/weekly_update_message.html").render(context)
     message = django_mail.EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
@@ -312,25 +311,25 @@ def reminders_send(*, school_id: int, week: datetime.date) -> int:
     )
     by_teacher: dict = {}
     messages = []
-    write_url = mail.absolute_url(reverse("update_write"))
+    write_url = mail.absolute_url(reverse("weekly_update_write"))
     for student in waiting:
         for teacher in student.classroom.teachers.all() if student.classroom else []:
             by_teacher.setdefault(teacher, []).append(student)
         if student.user and student.user.email:
             messages.append(
                 mail.compose(
-                    template="conversations/email/update_reminder_student",
+                    template="conversations/weekly/email/update_reminder_student",
                     to=student.user.email,
                     language=student.user.preferred_language,
                     context={"student": student, "url": write_url},
                 )
             )
-    week_url = mail.absolute_url(reverse("update_week"))
+    week_url = mail.absolute_url(reverse("weekly_update_week"))
     for teacher, students in by_teacher.items():
         if teacher.email:
             messages.append(
                 mail.compose(
-                    template="conversations/email/update_reminder_teacher",
+                    template="conversations/weekly/email/update_reminder_teacher",
                     to=teacher.email,
                     language=teacher.preferred_language,
                     context={"teacher": teacher, "students": students, "url": week_url},

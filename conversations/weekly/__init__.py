@@ -1,0 +1,1 @@
+"""The weekly update home: written by each student, sent to whānau, replied to."""

@@ -1,0 +1,87 @@
+"""Writing, approving and answering the weekly update. Sending it is ``sending``."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from conversations.weekly.models import UpdateReply, WeeklyUpdate
+from partnerships import audit
+from partnerships.models import Student, User, WhanauLink
+
+
+class UpdateGoneHomeError(Exception):
+    """The update has been sent: it can no longer change."""
+
+
+# The student's words and choices in an update (``weekly_update_save``'s ``data``).
+WEEKLY_UPDATE_FIELDS = ("learned", "proud_of", "working_on", "goal", "question_for_home")
+
+
+def weekly_update_save(
+    *,
+    student: Student,
+    week: datetime.date,
+    by: User,
+    data: dict,
+    submit: bool,
+    with_teacher: bool,
+) -> WeeklyUpdate:
+    """Save the week's update as a draft, or as written. Changing it after approval asks again.
+
+    ``data`` holds ``WEEKLY_UPDATE_FIELDS`` and may hold ``photo``: a checked upload
+    (``partnerships.files.checked_upload``) to add, ``False`` to remove it, or ``None`` or
+    the stored file to keep it.
+    """
+    unknown = set(data) - {*WEEKLY_UPDATE_FIELDS, "photo"}
+    if unknown:
+        raise TypeError(f"a weekly update has no {sorted(unknown)}")
+    with transaction.atomic():
+        update = WeeklyUpdate.objects.select_for_update().filter(student=student, week=week).first()
+        if update is None:
+            update = WeeklyUpdate(student=student, week=week, author=by)
+        elif update.queued_at is not None:
+            raise UpdateGoneHomeError
+        changed = audit.apply_changes(
+            update, {name: data[name] for name in WEEKLY_UPDATE_FIELDS if name in data}
+        )
+        photo = data.get("photo")
+        if hasattr(photo, "checked_content_type"):
+            update.photo, update.photo_type = photo, photo.checked_content_type
+            changed.append("photo")
+        elif photo is False and update.photo:
+            update.photo, update.photo_type = "", ""
+            changed.append("photo")
+        update.written_with_teacher = update.written_with_teacher or with_teacher
+        if submit:
+            update.status = WeeklyUpdate.Status.SUBMITTED
+            update.submitted_at = timezone.now()
+            update.approved_at = None
+            update.approved_by = None
+        elif update.status != WeeklyUpdate.Status.DRAFT and changed:
+            # What the teacher approved is not what would go home now: ask again.
+            update.status = WeeklyUpdate.Status.SUBMITTED
+            update.approved_at = None
+            update.approved_by = None
+        update.save()
+    return update
+
+
+def weekly_updates_approve(*, updates, by: User) -> int:
+    """Approve written updates (drafts stay drafts) that haven't gone home yet."""
+    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED, queued_at__isnull=True).update(
+        status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+    )
+
+
+def weekly_update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str) -> UpdateReply:
+    return UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
+
+
+def weekly_update_unsubscribe(*, link: WhanauLink) -> bool:
+    """Stop the weekly update email for this person and student. True if it changed."""
+    return bool(
+        WhanauLink.objects.filter(pk=link.pk, receives_weekly_update=True).update(
+            receives_weekly_update=False
+        )
+    )

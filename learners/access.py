@@ -1,0 +1,49 @@
+"""Who may see and change goals, next steps, evidence and comments: built on the students a
+person may see (``partnerships.access``)."""
+
+from django.db.models import Q, QuerySet
+
+from learners.models import Evidence, Goal, GoalComment, NextStep
+from partnerships.access import students_managed_by, students_visible_to
+
+
+def goals_visible_to(user) -> QuerySet[Goal]:
+    """Goals of the students this person may see."""
+    return Goal.objects.filter(student__in=students_visible_to(user))
+
+
+def goals_managed_by(user) -> QuerySet[Goal]:
+    """Goals a leader or teacher of the student may edit, with their next steps."""
+    return Goal.objects.filter(student__in=students_managed_by(user))
+
+
+def goals_editable_by(user) -> QuerySet[Goal]:
+    """Staff edit any goal of their students; students and whānau edit the goals they proposed."""
+    return Goal.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(student__in=students_visible_to(user), proposed_by=user)
+    )
+
+
+def next_steps_visible_to(user) -> QuerySet[NextStep]:
+    return NextStep.objects.filter(goal__in=goals_visible_to(user))
+
+
+def next_steps_managed_by(user) -> QuerySet[NextStep]:
+    return NextStep.objects.filter(goal__in=goals_managed_by(user))
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(goal__in=goals_visible_to(user))
+
+
+def comments_visible_to(user) -> QuerySet[GoalComment]:
+    """Comments on goals they can see; hidden ones only to the student’s leaders and teachers."""
+    return GoalComment.objects.filter(
+        Q(goal__in=goals_visible_to(user), hidden_at__isnull=True)
+        | Q(goal__in=goals_managed_by(user))
+    )
+
+
+def comments_hideable_by(user) -> QuerySet[GoalComment]:
+    return GoalComment.objects.filter(goal__in=goals_managed_by(user))

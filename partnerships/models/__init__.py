@@ -1,0 +1,37 @@
+"""The ground floor's models: schools and the people graph, sign-in, the audit trail, voice."""
+
+from partnerships.models.accounts import User, UserManager
+from partnerships.models.audit import AuditEvent
+from partnerships.models.people import Student, WhanauLink, WhanauMember
+from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff
+from partnerships.models.sign_in import (
+    CARD_ALPHABET,
+    CARD_CODE_LENGTH,
+    Invitation,
+    SignInCard,
+    hash_key,
+    new_card_code,
+    normalise_card_code,
+)
+from partnerships.models.voice import Voice
+
+__all__ = [
+    "CARD_ALPHABET",
+    "CARD_CODE_LENGTH",
+    "YEAR_LEVELS",
+    "AuditEvent",
+    "Classroom",
+    "Invitation",
+    "School",
+    "SignInCard",
+    "Staff",
+    "Student",
+    "User",
+    "UserManager",
+    "Voice",
+    "WhanauLink",
+    "WhanauMember",
+    "hash_key",
+    "new_card_code",
+    "normalise_card_code",
+]

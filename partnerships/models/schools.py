@@ -1,0 +1,166 @@
+"""Schools (the tenant), their staff and their classes."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+
+
+class SchoolQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Students, staff, classes and whānau counted in SQL, one subquery each."""
+        # By label: the people models are defined after School, in modules that import it.
+        from django.apps import apps
+
+        def count_of(model_label: str, **filters):
+            model = apps.get_model(model_label)
+            rows = (
+                model.objects.filter(school=models.OuterRef("pk"), **filters)
+                .order_by()
+                .values("school")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(models.Subquery(rows), 0)
+
+        return self.annotate(
+            student_count=count_of("partnerships.Student"),
+            priority_count=count_of("partnerships.Student", is_priority_learner=True),
+            unconnected_count=count_of(
+                "partnerships.Student",
+                whanau_links__isnull=True,
+            ),
+            staff_count=count_of("partnerships.Staff"),
+            class_count=count_of("partnerships.Classroom"),
+            whanau_count=count_of("partnerships.WhanauMember"),
+        )
+
+
+class School(models.Model):
+    """A kura: the tenant. Nothing of one school is ever visible to another."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Pacific/Auckland", validators=[validate_timezone]
+    )
+    weekly_update_weekday = models.PositiveSmallIntegerField(
+        _("weekly update day"), choices=Weekday.choices, default=Weekday.FRIDAY
+    )
+    weekly_update_time = models.TimeField(
+        _("weekly update time"),
+        default=datetime.time(15, 0),
+        help_text=_("Local time at the school when the weekly updates go home."),
+    )
+    updates_need_approval = models.BooleanField(
+        _("a teacher approves weekly updates before they are sent"), default=True
+    )
+    update_reminder_hours = models.PositiveSmallIntegerField(
+        _("remind about unwritten updates this many hours before sending"), default=24
+    )
+    transition_days = models.PositiveSmallIntegerField(
+        _("transition conversation due after (days)"),
+        default=21,
+        help_text=_("How long after a student starts their transition conversation is due."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def week_of(self, moment: datetime.datetime) -> datetime.date:
+        """The Monday of the school week that ``moment`` falls in, in the school's time zone."""
+        local = moment.astimezone(self.zone).date()
+        return local - datetime.timedelta(days=local.weekday())
+
+    def send_time(self, week: datetime.date) -> datetime.datetime:
+        """When the week's updates go home: the school's day and time in that week."""
+        day = week + datetime.timedelta(days=self.weekly_update_weekday)
+        return datetime.datetime.combine(day, self.weekly_update_time, tzinfo=self.zone)
+
+
+class Staff(models.Model):
+    """A person working at a school, as a teacher (kaiako) or a leader."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        LEADER = "leader", _("Leader")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TEACHER)
+    title = models.CharField(
+        _("title"), max_length=100, blank=True, help_text=_("For example: Tumuaki, Team leader.")
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="staff_once_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.school})"
+
+
+YEAR_LEVELS = [(n, _("Year %(n)s") % {"n": n}) for n in range(0, 14)]
+
+
+class Classroom(models.Model):
+    """A class (akomanga) and the teachers who teach it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(_("name"), max_length=100)
+    year_level = models.PositiveSmallIntegerField(
+        _("year level"), choices=YEAR_LEVELS, validators=[MaxValueValidator(13)]
+    )
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="classes_taught",
+        verbose_name=_("teachers"),
+    )
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["year_level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="class_name_once_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,14 @@
+"""Each person's home page: the panels every app offers for the roles they hold."""
+
+from django.shortcuts import render
+
+from partnerships.access import request_roles
+from partnerships.pages import HOME
+
+
+def home(request):
+    """Signed out: the welcome page. Signed in: a panel per role, from the apps that own them."""
+    if not request.user.is_authenticated:
+        return render(request, "partnerships/welcome.html")
+    panels = HOME.render(request, request_roles(request))
+    return render(request, "partnerships/home.html", {"panels": panels})
