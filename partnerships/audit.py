@@ -48,4 +48,4 @@ def apply_changes(obj: models.Model, values: dict) -> list[str]:
 
 def fields_summary(model: type[models.Model], names) -> str:
     """“Strengths, Interests”: changed fields by their labels, for an audit summary."""
-    return ", ".join(capfirst(model._meta.get_field(name).verbose_name) for name in names)
+    return ", ".join(str(capfirst(model._meta.get_field(name).verbose_name)) for name in names)
