@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conversations.models import UpdateDelivery, WeeklyUpdate
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from conversations.weekly import sending
 from partnerships.models import School, WhanauMember
 
