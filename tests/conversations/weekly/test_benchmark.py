@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from conversations.weekly import sending
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from partnerships.models import School, WhanauMember
 
 

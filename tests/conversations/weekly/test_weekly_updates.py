@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
 from conversations.weekly import sending
+from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
 from conversations.weekly.tasks import remind_unwritten_updates, send_due_updates
 from partnerships.models import Voice
 from tests import factories

@@ -18,8 +18,8 @@ from django.db import connections
 from django.utils import timezone
 
 from config.celery import app
-from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
 from conversations.weekly import sending
+from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
 from conversations.weekly.tasks import send_week
 from tests import factories
 
