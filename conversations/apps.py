@@ -9,5 +9,6 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from conversations import panels  # noqa: F401  links on a student's page
+        from conversations import demo, panels  # noqa: F401  demo step; links on a student's page
+        from conversations.weekly import demo as weekly_demo  # noqa: F401
         from conversations.weekly import panels as weekly_panels  # noqa: F401

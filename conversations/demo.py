@@ -1,6 +1,8 @@
-"""Demo conversations for the demo school: past conversations, times to book, weekly updates.
+"""Demo conversations for the demo school: past conversations and a round of times to book.
 
-Made once per school: a school that already has a round is left as it is.
+Made once per school: a school that already has a round is left as it is. Registered as a
+step of ``manage.py seed_demo`` when the app loads (``ConversationsConfig.ready``); the
+weekly updates are ``conversations.weekly.demo``'s own step.
 """
 
 import datetime
@@ -18,11 +20,8 @@ from conversations.models import (
     Place,
     Reflection,
     Slot,
-    UpdateDelivery,
-    UpdateReply,
-    WeeklyUpdate,
-    WeekSend,
 )
+from partnerships.demo import STEPS
 from partnerships.models import Classroom, School, Student, Voice, WhanauLink
 
 NOTICED = [
@@ -37,8 +36,15 @@ AT_HOME = [
 ]
 
 
-def seed_conversations(*, school: School, seed: int = 11) -> int:
-    """Give the school a term's round of times and some recorded conversations, once."""
+@STEPS.register("conversations", order=20, description="conversation times in a round")
+def seed_conversations(
+    *, school: School, keep_free: frozenset[int] = frozenset(), seed: int = 11
+) -> int:
+    """Give the school a term's round of times and some recorded conversations, once.
+
+    Returns the times made. Students in ``keep_free`` are treated like any other: the
+    conversations are the teacher's and the whānau's to book and record, not the student's.
+    """
     if ConversationRound.objects.filter(school=school).exists():
         return 0
     rng = random.Random(seed)
@@ -135,99 +141,3 @@ def seed_conversations(*, school: School, seed: int = 11) -> int:
                 )
         Reflection.objects.bulk_create(reflections)
     return len(slots)
-
-
-LEARNED = [
-    "How volcanoes made the islands of Tāmaki Makaurau.",
-    "Adding fractions with the same denominator, using pizza pieces.",
-    "Three new words in te reo for the weather.",
-    "How to write a hook at the start of a story.",
-]
-
-
-def seed_updates(*, school: School, keep_free: set[int] = frozenset(), seed: int = 13) -> int:
-    """Last week's updates (sent, with replies) and this week's (some written, some drafts), once.
-
-    Students in ``keep_free`` get no update this week, so the demo student can write theirs.
-    """
-    if WeeklyUpdate.objects.filter(student__school=school).exists():
-        return 0
-    rng = random.Random(seed)
-    now = timezone.now()
-    this_week = school.week_of(now)
-    last_week = this_week - datetime.timedelta(days=7)
-    students = list(
-        Student.objects.filter(school=school)
-        .select_related("classroom")
-        .prefetch_related(
-            Prefetch(
-                "whanau_links",
-                queryset=WhanauLink.objects.with_access().select_related("whanau"),
-                to_attr="linked",
-            )
-        )
-        .order_by("pk")
-    )
-    with transaction.atomic():
-        WeekSend.objects.create(school=school, week=last_week, finished_at=now)
-        updates = []
-        for index, student in enumerate(students):
-            updates.append(
-                WeeklyUpdate(
-                    student=student,
-                    week=last_week,
-                    learned=rng.choice(LEARNED),
-                    proud_of="I helped my buddy with their reading.",
-                    status=WeeklyUpdate.Status.APPROVED,
-                    submitted_at=now,
-                    approved_at=now,
-                    queued_at=now,
-                    written_with_teacher=student.year_level <= 2,
-                )
-            )
-            if student.pk in keep_free or index % 3 == 2:
-                continue  # not written yet: shows on the teacher's week
-            updates.append(
-                WeeklyUpdate(
-                    student=student,
-                    week=this_week,
-                    learned=rng.choice(LEARNED),
-                    question_for_home="What did you learn at school when you were my age?",
-                    status=(
-                        WeeklyUpdate.Status.SUBMITTED
-                        if index % 3 == 0
-                        else WeeklyUpdate.Status.DRAFT
-                    ),
-                    submitted_at=now if index % 3 == 0 else None,
-                )
-            )
-        WeeklyUpdate.objects.bulk_create(updates)
-        deliveries, replies = [], []
-        for update in updates:
-            if update.week != last_week:
-                continue
-            student = next(s for s in students if s.pk == update.student_id)
-            for link in student.linked:
-                if link.receives_weekly_update and link.whanau.email:
-                    deliveries.append(
-                        UpdateDelivery(
-                            update=update,
-                            whanau=link.whanau,
-                            link=link,
-                            status=UpdateDelivery.Status.SENT,
-                            sent_at=now,
-                            attempts=1,
-                        )
-                    )
-            if student.linked and student.linked[0].whanau.user_id and rng.random() < 0.4:
-                replies.append(
-                    UpdateReply(
-                        update=update,
-                        author_id=student.linked[0].whanau.user_id,
-                        voice=Voice.WHANAU,
-                        body="Ka pai! We talked about this at dinner.",
-                    )
-                )
-        UpdateDelivery.objects.bulk_create(deliveries)
-        UpdateReply.objects.bulk_create(replies)
-    return len(updates)

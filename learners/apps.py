@@ -7,4 +7,4 @@ class LearnersConfig(AppConfig):
     verbose_name = _("Learners")
 
     def ready(self):
-        from learners import panels, signals  # noqa: F401  panels on pages; school defaults
+        from learners import demo, panels, signals  # noqa: F401  demo step; panels; school defaults

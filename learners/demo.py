@@ -1,7 +1,8 @@
 """Demo goals for the demo school: goals, next steps, activities, agreements, comments, evidence.
 
 Written straight to the tables in bulk (it is fictional data), once per school:
-a school that already has goals is left as it is.
+a school that already has goals is left as it is. Registered as a step of
+``manage.py seed_demo`` when the app loads (``LearnersConfig.ready``).
 """
 
 import datetime
@@ -12,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from learners.models import Evidence, Goal, GoalAgreement, GoalComment, HomeActivity, NextStep
+from partnerships.demo import STEPS
 from partnerships.models import School, Student, Voice, WhanauLink
 
 # (learning area, title, what success looks like, next steps as (text, where, taken by))
@@ -76,8 +78,12 @@ WHANAU_COMMENTS = [
 TEACHER_REPLIES = ["Ka pai! Thank you for telling us.", "Great to hear — let's keep going."]
 
 
-def seed_goals(*, school: School, seed: int = 7) -> int:
-    """Give the school's students goals to look at, if it has none yet. Returns goals made."""
+@STEPS.register("goals", order=10, description="goals with next steps and comments")
+def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed: int = 7) -> int:
+    """Give the school's students goals to look at, if it has none yet. Returns goals made.
+
+    Students in ``keep_free`` get goals too: signed in as them, a visitor has goals to see.
+    """
     if Goal.objects.filter(student__school=school).exists():
         return 0
     rng = random.Random(seed)

@@ -1,13 +1,16 @@
 """The demo school: what `make run` shows, the same however often it is loaded."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from conversations.models import Booking, LearningConversation, Slot, UpdateDelivery, WeeklyUpdate
 from learners.models import Goal, GoalComment, NextStep
-from partnerships.models import SignInCard, Student, User, WhanauLink, WhanauMember
+from partnerships import demo
+from partnerships.models import School, SignInCard, Student, User, WhanauLink, WhanauMember
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +67,63 @@ def test_refuses_production_settings(settings):
     settings.SETTINGS_MODULE = "config.settings.production"
     with pytest.raises(CommandError):
         _seed()
+
+
+def test_the_apps_register_their_demo_steps_in_order():
+    """Goals, then conversations, then weekly updates: each app adds its step when it loads."""
+    assert [step.name for step in demo.STEPS] == ["goals", "conversations", "weekly_updates"]
+
+
+def test_every_registered_step_runs_for_the_demo_school():
+    """The command's activity comes from the registry: one line and rows per step, once."""
+    output = _seed()
+    school = School.objects.get(name=demo.DEMO_SCHOOL)
+    for step in demo.STEPS:
+        line = rf"^{re.escape(school.name)}: \d+ {re.escape(step.description)}$"
+        assert re.search(line, output, re.MULTILINE), step.name
+    assert Goal.objects.filter(student__school=school).exists()
+    assert Slot.objects.filter(round__school=school).exists()
+    assert WeeklyUpdate.objects.filter(student__school=school).exists()
+    again = _seed()
+    assert not any(step.description in again for step in demo.STEPS)
+
+
+def test_a_registered_step_gets_the_school_and_the_students_to_leave_free(monkeypatch):
+    """A step registered by any app runs in its order, with plain data, and is described."""
+    monkeypatch.setattr(demo.STEPS, "_steps", dict(demo.STEPS._steps))  # forget it afterwards
+    calls = []
+
+    @demo.STEPS.register("late", order=99, description="late rows")
+    def late(*, school, keep_free):
+        calls.append((school, keep_free))
+        return 3 if len(calls) == 1 else 0
+
+    output = _seed()
+    school, keep_free = calls[0]
+    assert school.name == demo.DEMO_SCHOOL
+    card_student = SignInCard.objects.get(code=demo.DEMO_CARD_CODE).student_id
+    assert keep_free == {card_student}
+    lines = output.splitlines()
+    late_line = lines.index(f"{demo.DEMO_SCHOOL}: 3 late rows")
+    assert lines[late_line - 1].endswith("weekly updates (last week's sent)")
+    assert "late rows" not in _seed()  # nothing made the second time: no line
+
+
+def test_demo_updates_have_the_times_their_status_promises():
+    """Approved: submitted and approved; written: submitted; sent: sent. The card's week is free."""
+    _seed()
+    updates = WeeklyUpdate.objects.all()
+    approved = updates.filter(status=WeeklyUpdate.Status.APPROVED)
+    assert approved.exists()
+    assert not approved.filter(approved_at__isnull=True).exists()
+    assert not approved.filter(submitted_at__isnull=True).exists()
+    assert all(u.submitted_at <= u.approved_at <= u.queued_at for u in approved)
+    submitted = updates.filter(status=WeeklyUpdate.Status.SUBMITTED)
+    assert submitted.exists()
+    assert not submitted.filter(submitted_at__isnull=True).exists()
+    sent = UpdateDelivery.objects.filter(status=UpdateDelivery.Status.SENT)
+    assert sent.exists()
+    assert not sent.filter(sent_at__isnull=True).exists()
+    card_student = SignInCard.objects.get(code=demo.DEMO_CARD_CODE).student
+    this_week = card_student.school.week_of(timezone.now())
+    assert not updates.filter(student=card_student, week=this_week).exists()

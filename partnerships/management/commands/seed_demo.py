@@ -1,12 +1,15 @@
-"""``manage.py seed_demo``: fictional demo data, and the logins to try it with."""
+"""``manage.py seed_demo``: fictional demo data, and the logins to try it with.
+
+The ground floor builds the schools, people and logins; each app above adds its part for
+the demo school as a step registered in ``partnerships.demo.STEPS`` (goals, conversations,
+weekly updates), so this command names no app above it.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from conversations.demo import seed_conversations, seed_updates
-from learners.demo import seed_goals
 from partnerships import demo
-from partnerships.models import School, SignInCard
+from partnerships.models import School
 
 
 class Command(BaseCommand):
@@ -39,9 +42,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for line in result.lines:
             self.stdout.write(line)
-        school = School.objects.filter(name=demo.DEMO_SCHOOL).first()
+        # The apps' steps for the demo school only: benchmark schools don't need them.
+        school = School.objects.filter(name=demo.DEMO_SCHOOL).order_by("pk").first()
         if school is not None:
-            self._seed_activity(school)
+            for line in demo.STEPS.run(school):
+                self.stdout.write(line)
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if result.logins:
@@ -49,22 +54,3 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins ({demo.DEMO_SCHOOL}) — demo data only:")
             for role, who, how in result.logins:
                 self.stdout.write(f"  {role:<9}{who:<25}{how}")
-
-    def _seed_activity(self, school: School) -> None:
-        """Goals, conversations and updates for the demo school only: benchmarks don't need them.
-
-        Each is made once; the demo student is left this week's update to write.
-        """
-        demo_student = set(
-            SignInCard.objects.filter(code=demo.DEMO_CARD_CODE).values_list("student_id", flat=True)
-        )
-        made = {
-            "goals with next steps and comments": seed_goals(school=school),
-            "conversation times in a round": seed_conversations(school=school),
-            "weekly updates (last week's sent)": seed_updates(
-                school=school, keep_free=demo_student
-            ),
-        }
-        for what, count in made.items():
-            if count:
-                self.stdout.write(f"{school.name}: {count} {what}")

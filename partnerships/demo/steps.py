@@ -1,0 +1,66 @@
+"""The demo steps the apps above add for the demo school, run in order after the ground floor.
+
+The ground floor names no app above it: each app registers its step in its
+``AppConfig.ready`` (as it registers its page panels), and ``seed_demo`` runs
+whatever is registered::
+
+    @STEPS.register("goals", order=10, description="goals with next steps and comments")
+    def seed_goals(*, school, keep_free) -> int: ...
+
+A step is called with plain data: ``school`` (the demo school) and ``keep_free``
+(ids of the students a visitor signs in as, whose own work this week is left for
+them to do). It makes its rows once (a school that already has them is left as
+it is) and returns how many it made; the command prints
+"<school>: <count> <description>" when that is more than none.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from partnerships.demo.constants import DEMO_CARD_CODE
+from partnerships.models import School, SignInCard
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    description: str
+    order: int
+    run: Callable[..., int]
+
+
+class Steps:
+    """The registered demo steps, in order. Registering a step twice (a reload) keeps one."""
+
+    def __init__(self) -> None:
+        self._steps: dict[str, DemoStep] = {}
+
+    def register(self, name: str, *, description: str, order: int = 100):
+        def decorator(run: Callable[..., int]):
+            self._steps[name] = DemoStep(name, description, order, run)
+            return run
+
+        return decorator
+
+    def __iter__(self) -> Iterator[DemoStep]:
+        return iter(sorted(self._steps.values(), key=lambda step: (step.order, step.name)))
+
+    def run(self, school: School) -> Iterator[str]:
+        """Run each step for ``school``; yields a line for each that made something."""
+        keep_free = leave_free(school)
+        for step in self:
+            made = step.run(school=school, keep_free=keep_free)
+            if made:
+                yield f"{school.name}: {made} {step.description}"
+
+
+STEPS = Steps()
+
+
+def leave_free(school: School) -> frozenset[int]:
+    """The students a visitor signs in as (by the printed card code): their week is theirs."""
+    return frozenset(
+        SignInCard.objects.filter(student__school=school, code=DEMO_CARD_CODE).values_list(
+            "student_id", flat=True
+        )
+    )
