@@ -32,6 +32,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite://:memory: \
@@ -42,7 +43,8 @@ test: lint
 		$(MANAGE) check --deploy --fail-level WARNING
 	@# The compiled catalogues are committed; where gettext is installed, check they compile.
 	if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore '.venv/*' -v0; fi
-	$(BIN)/python -m pytest
+	@# Branch coverage of the apps and config; fail_under lives in pyproject.toml.
+	$(BIN)/python -m pytest --cov --cov-branch
 
 # Translators: refresh the catalogues after changing user-facing text.
 messages: $(STAMP)
