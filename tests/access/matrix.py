@@ -1,0 +1,15 @@
+"""The matrix: every URL pattern of the project, by name, with its row."""
+
+from tests.access import rows_conversations, rows_learners, rows_partnerships, rows_weekly
+
+
+def _merge(*modules) -> dict:
+    merged = {}
+    for module in modules:
+        twice = merged.keys() & module.ROWS.keys()
+        assert not twice, f"rows given twice: {sorted(twice)}"
+        merged |= module.ROWS
+    return merged
+
+
+MATRIX = _merge(rows_partnerships, rows_learners, rows_conversations, rows_weekly)
