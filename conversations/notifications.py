@@ -7,7 +7,6 @@ retried task never sends it twice; a failed send gives the claim back.
 """
 
 import datetime
-import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,7 +32,7 @@ def _compose(booking: Booking, *, template: str):
     slot = booking.slot
     school = slot.round.school
     whanau = booking.whanau
-    tz = zoneinfo.ZoneInfo(school.timezone)
+    tz = school.zone
     language = whanau.preferred_language
     context = {
         "booking": booking,

@@ -1,7 +1,12 @@
-"""Writes for conversations and bookings: each validates, runs in one transaction and is audited."""
+"""Writes for conversations and bookings: each runs in one transaction.
+
+Recording and changing a conversation, and booking, moving and cancelling a time, are
+audited (a goal or next step set in a conversation is audited by ``learners.services``).
+Rounds and the times offered in them, a family's request for another time and its answer,
+and reflections (which carry their author) are not.
+"""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -220,7 +225,7 @@ def slots_add(
 
     Times the teacher already offers are kept as they are.
     """
-    tz = zoneinfo.ZoneInfo(conversation_round.school.timezone)
+    tz = conversation_round.school.zone
     start = datetime.datetime.combine(date, first, tzinfo=tz)
     end = datetime.datetime.combine(date, last, tzinfo=tz)
     if end <= start:

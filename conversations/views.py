@@ -38,9 +38,11 @@ from partnerships.access import (
     own_whanau_links,
     relation_to,
     request_roles,
+    staff_only,
     students_managed_by,
     students_visible_to,
     teacher_ids_by_student,
+    whanau_only,
 )
 from partnerships.models import AuditEvent
 
@@ -200,11 +202,9 @@ def reflection_add(request, pk: int):
     return redirect(conversation)
 
 
-@login_required
+@staff_only
 def transitions(request):
     """Whose transition conversation is due or overdue, so nobody's is forgotten."""
-    if not request_roles(request).is_staff:
-        raise Http404
     due = services.transitions_due(request.user)
     return render(
         request,
@@ -219,15 +219,12 @@ def transitions(request):
 # Rounds and times (staff) ----------------------------------------------------------
 
 
-@login_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def round_list(request):
-    roles = request_roles(request)
-    if not roles.is_staff:
-        raise Http404
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        school = roles.staff_school
+        school = request_roles(request).staff_school
         conversation_round = services.round_create(
             school=school, by=request.user, **form.cleaned_data
         )
@@ -307,11 +304,9 @@ def time_request_answer(request, pk: int):
 # Booking (whānau) ------------------------------------------------------------------
 
 
-@login_required
+@whanau_only
 def my_bookings(request):
     """A whānau member's conversation times, and the open times they can book."""
-    if not request_roles(request).is_whanau:
-        raise Http404
     bookings = (
         own_bookings(request.user)
         .active()

@@ -1,4 +1,10 @@
-"""Writes for ākonga: each one validates, runs in one transaction and is audited."""
+"""Writes for ākonga: each runs in one transaction.
+
+Changes to goals, next steps, home activities and evidence are audited, and so are
+deleting and hiding a comment. A comment carries its author and time, so posting or
+editing one is not audited again; nor are reordering next steps or a new school's
+default learning areas and dispositions.
+"""
 
 import datetime
 from collections.abc import Iterable
@@ -34,7 +40,7 @@ COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
 def school_defaults_create(*, school) -> None:
     """A new school starts with the NZ curriculum learning areas and three dispositions."""
-    with translation.override("en"):
+    with translation.override("en"), transaction.atomic():
         LearningArea.objects.bulk_create(
             [
                 LearningArea(school=school, name=str(name), position=i)

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +31,7 @@ from learners.forms import (
 )
 from learners.models import GoalAgreement, GoalComment, goal_url
 from partnerships import audit
-from partnerships.access import relation_to, request_roles, students_managed_by, students_visible_to
+from partnerships.access import relation_to, staff_only, students_managed_by, students_visible_to
 from partnerships.files import private_file_response
 from partnerships.models import AuditEvent
 
@@ -374,11 +373,9 @@ def comment_hide(request, pk: int):
 # The teacher's whānau-voice inbox ------------------------------------------------
 
 
-@login_required
+@staff_only
 def inbox(request):
     """Whānau comments nobody at school has answered yet, oldest first, across my students."""
-    if not request_roles(request).is_staff:
-        raise Http404
     waiting = (
         GoalComment.objects.unanswered_whanau()
         .filter(goal__student__in=students_managed_by(request.user))

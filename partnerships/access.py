@@ -5,7 +5,9 @@ This is the one definition of how a user relates to a student. Each app's own
 ``students_visible_to`` and ``students_managed_by``; every view, form, download
 and task asks those functions for its objects, and nothing filters by role
 itself. Each returns a queryset (one SQL query, with the rules as subqueries),
-so callers can filter, order and paginate it.
+so callers can filter, order and paginate it. A page for one role only says so
+with a decorator from here: ``staff_only``, ``leader_only``, ``whanau_only``,
+``student_only``.
 
 - leader: everything in their own school.
 - teacher: students in the classes they teach and students assigned to them,
@@ -30,6 +32,7 @@ from django.http import Http404
 from partnerships.models import (
     AuditEvent,
     Classroom,
+    Invitation,
     School,
     Staff,
     Student,
@@ -81,6 +84,13 @@ def students_visible_to(user) -> QuerySet[Student]:
     )
 
 
+def students_led_by(user) -> QuerySet[Student]:
+    """Students of the schools this person leads: whose record's history they may read."""
+    if not signed_in(user):
+        return Student.objects.none()
+    return Student.objects.filter(school_id__in=led_school_ids(user))
+
+
 def classes_visible_to(user) -> QuerySet[Classroom]:
     """Classes a leader's school runs, or a teacher teaches."""
     if not signed_in(user):
@@ -112,6 +122,17 @@ def whanau_members_visible_to(user) -> QuerySet[WhanauMember]:
     )
     return WhanauMember.objects.filter(
         Q(school_id__in=led_school_ids(user)) | Q(Exists(managed_links)) | Q(user=user)
+    )
+
+
+def invitations_managed_by(user) -> QuerySet[Invitation]:
+    """Invitations a person may send again: to the whānau of students they manage, and to
+    the staff of schools they lead."""
+    if not signed_in(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(kind=Invitation.Kind.STAFF, school_id__in=led_school_ids(user))
     )
 
 

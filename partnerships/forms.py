@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import (
@@ -43,37 +43,29 @@ class WhanauJoinForm(forms.Form):
     language = forms.ChoiceField(label=_("Your language"), choices=settings.LANGUAGES)
 
 
-class StaffJoinForm(forms.Form):
+class StaffJoinForm(SetPasswordMixin, forms.Form):
+    """A new member of staff gives their name and, for a new account, chooses a password."""
+
+    error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
     name = forms.CharField(label=_("Your name"), max_length=150)
-    password1 = forms.CharField(
-        label=_("Choose a password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Type the password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Choose a password"), label2=_("Type the password again")
     )
 
     def __init__(self, *args, email: str, needs_password: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
-        if not needs_password:
+        if not needs_password:  # an existing account keeps the password it has
             del self.fields["password1"]
             del self.fields["password2"]
 
     def clean(self):
         cleaned = super().clean()
-        if "password1" not in self.fields:
-            return cleaned
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif p1:
-            try:
-                password_validation.validate_password(p1)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        if "password1" in self.fields:
+            self.validate_passwords()
+            # Checked against the account-to-be, so a password like the email is refused.
+            self.validate_password_for_user(User(email=self.email), "password1")
         return cleaned
 
 

@@ -1,4 +1,9 @@
-"""Writes for schools, staff and whānau: each validates, runs in one transaction, is audited."""
+"""Writes for schools, staff and whānau: each runs in one transaction.
+
+The writes to a student's record are audited: whānau invitations and joining, changes
+to a whānau link, sign-in cards and the student's details. Staff invitations and joining,
+sending a link again, and a whānau member's own preferences are not.
+"""
 
 import datetime
 import secrets

@@ -22,14 +22,12 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import mail as django_mail
 from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
 from partnerships import mail
@@ -227,16 +225,6 @@ def link_for_unsubscribe_token(token: str) -> WhanauLink:
     return WhanauLink.objects.select_related("student", "whanau").get(pk=data["l"])
 
 
-_TEMPLATES = {}
-
-
-def _template(name: str):
-    # Compiled once per process: 10,000 emails must not parse 30,000 templates.
-    if name not in _TEMPLATES:
-        _TEMPLATES[name] = get_template(name)
-    return _TEMPLATES[name]
-
-
 def update_message(delivery: UpdateDelivery) -> django_mail.EmailMultiAlternatives:
     """The update as one multipart email in the reader's language, with reply and unsubscribe."""
     update = delivery.update
@@ -244,30 +232,25 @@ def update_message(delivery: UpdateDelivery) -> django_mail.EmailMultiAlternativ
     unsubscribe_url = mail.absolute_url(
         reverse("weekly_update_unsubscribe", args=[unsubscribe_token(delivery.link_id)])
     )
-    context = {
-        "update": update,
-        "student": student,
-        "school": student.school,
-        "whanau": delivery.whanau,
-        "read_url": mail.absolute_url(reverse("weekly_update_read", args=[read_token(delivery)])),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    with translation.override(delivery.whanau.preferred_language):
-        subject = _template("conversations/weekly/email/weekly_update_subject.txt").render(context)
-        text = _template("conversations/weekly/email/weekly_update_message.txt").render(context)
-        html = _template("conversations/weekly/email/weekly_update_message.html").render(context)
-    message = django_mail.EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        to=[delivery.whanau.email],
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return mail.compose(
+        template="conversations/weekly/email/weekly_update",
+        to=delivery.whanau.email,
+        language=delivery.whanau.preferred_language,
+        context={
+            "update": update,
+            "student": student,
+            "school": student.school,
+            "whanau": delivery.whanau,
+            "read_url": mail.absolute_url(
+                reverse("weekly_update_read", args=[read_token(delivery)])
+            ),
+            "unsubscribe_url": unsubscribe_url,
+        },
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 # Reminders for updates not yet written ---------------------------------------------------

@@ -1,13 +1,19 @@
-"""Writing, approving and answering the weekly update. Sending it is ``sending``."""
+"""Writing, approving and answering the weekly update. Sending it is ``sending``.
+
+Each write runs in one transaction. An update and a reply carry their author, and an
+approval its approver, so they are not audited again; stopping the email from the
+unsubscribe link changes the whānau link, and is audited as a staff change to it is.
+"""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conversations.weekly.models import UpdateReply, WeeklyUpdate
 from partnerships import audit
-from partnerships.models import Student, User, WhanauLink
+from partnerships.models import AuditEvent, Student, User, WhanauLink
 
 
 class UpdateGoneHomeError(Exception):
@@ -80,8 +86,16 @@ def weekly_update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str
 
 def weekly_update_unsubscribe(*, link: WhanauLink) -> bool:
     """Stop the weekly update email for this person and student. True if it changed."""
-    return bool(
-        WhanauLink.objects.filter(pk=link.pk, receives_weekly_update=True).update(
+    with transaction.atomic():
+        changed = WhanauLink.objects.filter(pk=link.pk, receives_weekly_update=True).update(
             receives_weekly_update=False
         )
-    )
+        if changed:
+            audit.record(
+                actor=None,  # the one-click link works without signing in
+                action=AuditEvent.Action.CHANGED,
+                obj=link,
+                student=link.student,
+                summary=_("%(name)s stopped the weekly update email") % {"name": link.whanau.name},
+            )
+    return bool(changed)

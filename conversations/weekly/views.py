@@ -19,7 +19,14 @@ from conversations.weekly import sending, services
 from conversations.weekly.access import updates_managed_by, updates_visible_to
 from conversations.weekly.forms import ReplyForm, WeeklyUpdateForm
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
-from partnerships.access import relation_to, request_roles, students_managed_by, students_visible_to
+from partnerships.access import (
+    relation_to,
+    request_roles,
+    staff_only,
+    student_only,
+    students_managed_by,
+    students_visible_to,
+)
 from partnerships.files import private_file_response
 from partnerships.models import Student, WhanauLink
 
@@ -74,14 +81,11 @@ def _write(request, student: Student, *, with_teacher: bool):
     )
 
 
-@login_required
+@student_only
 @require_http_methods(["GET", "POST"])
 def weekly_update_write(request):
     """A student writes this week's update home."""
-    roles = request_roles(request)
-    if not roles.is_student:
-        raise Http404
-    student = Student.objects.select_related("school").get(pk=roles.student_id)
+    student = Student.objects.select_related("school").get(pk=request_roles(request).student_id)
     return _write(request, student, with_teacher=False)
 
 
@@ -93,13 +97,10 @@ def weekly_update_write_with(request, pk: int):
     return _write(request, student, with_teacher=True)
 
 
-@login_required
+@staff_only
 def weekly_update_week(request):
     """The teacher's week: who has written, who hasn't, who needs approval, and who got it."""
-    roles = request_roles(request)
-    if not roles.is_staff:
-        raise Http404
-    school = roles.staff_school
+    school = request_roles(request).staff_school
     this_week = school.week_of(timezone.now())
     try:
         week = datetime.date.fromisoformat(request.GET.get("week", ""))
@@ -208,13 +209,9 @@ def weekly_update_read(request, token: str):
     try:
         delivery = sending.delivery_for_read_token(token)
     except signing.SignatureExpired:
-        return render(
-            request, "conversations/weekly/link_problem.html", {"expired": True}, status=410
-        )
+        return _link_problem(request, expired=True)
     except (signing.BadSignature, UpdateDelivery.DoesNotExist):
-        return render(
-            request, "conversations/weekly/link_problem.html", {"expired": False}, status=400
-        )
+        return _link_problem(request, expired=False)
     target = reverse("weekly_update_detail", args=[delivery.update_id])
     if request.user.is_authenticated:
         return redirect(target)
@@ -228,13 +225,9 @@ def weekly_update_unsubscribe(request, token: str):
     try:
         link = sending.link_for_unsubscribe_token(token)
     except signing.SignatureExpired:
-        return render(
-            request, "conversations/weekly/link_problem.html", {"expired": True}, status=410
-        )
+        return _link_problem(request, expired=True)
     except (signing.BadSignature, WhanauLink.DoesNotExist):
-        return render(
-            request, "conversations/weekly/link_problem.html", {"expired": False}, status=400
-        )
+        return _link_problem(request, expired=False)
     done = False
     if request.method == "POST":
         services.weekly_update_unsubscribe(link=link)

@@ -5,17 +5,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import services
 from partnerships.access import (
+    invitations_managed_by,
     leader_only,
     request_roles,
     staff_visible_to,
-    students_managed_by,
 )
 from partnerships.forms import (
     StaffInviteForm,
@@ -65,12 +64,7 @@ def school_staff(request):
 def invitation_resend(request, pk: int):
     """Send a fresh link for an invitation that was lost or ran out."""
     invitation = get_object_or_404(
-        Invitation.objects.filter(
-            Q(student__in=students_managed_by(request.user))
-            | Q(kind=Invitation.Kind.STAFF, school__in=request_roles(request).led_school_ids)
-        ),
-        pk=pk,
-        accepted_at__isnull=True,
+        invitations_managed_by(request.user), pk=pk, accepted_at__isnull=True
     )
     services.invitation_resend(invitation=invitation, by=request.user)
     messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})

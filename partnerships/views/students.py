@@ -19,6 +19,7 @@ from partnerships.access import (
     relation_to,
     request_roles,
     staff_only,
+    students_led_by,
     students_managed_by,
     students_visible_to,
 )
@@ -29,7 +30,6 @@ from partnerships.forms import (
 from partnerships.models import (
     AuditEvent,
     SignInCard,
-    Student,
 )
 from partnerships.pages import STUDENT, STUDENT_LINKS
 
@@ -112,9 +112,7 @@ def student_edit(request, pk: int):
 def student_history(request, pk: int):
     """Who viewed or changed a student's record, newest first (leaders only)."""
     events = audit_events_visible_to(request.user).filter(student_id=pk)
-    student = get_object_or_404(
-        Student.objects.filter(school__in=request_roles(request).led_school_ids), pk=pk
-    )
+    student = get_object_or_404(students_led_by(request.user), pk=pk)
     page = Paginator(events.select_related("actor"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "partnerships/student_history.html", {"student": student, "page": page})
 

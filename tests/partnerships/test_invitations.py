@@ -28,6 +28,17 @@ def _link_from_outbox() -> str:
     return re.search(r"http://\S+/invitations/(\S+)/", mail.outbox[-1].body).group(0)
 
 
+def _invite_staff(client, world, on_commit, *, email="hemi@example.org") -> str:
+    """The leader invites a teacher; the link from the email, for someone signed out."""
+    client.force_login(world.leader)
+    with on_commit(execute=True):
+        client.post(
+            reverse("school_staff"), {"name": "Hemi Walker", "email": email, "role": "teacher"}
+        )
+    client.logout()
+    return _link_from_outbox()
+
+
 def test_teacher_invites_whanau_by_email(client, world, django_capture_on_commit_callbacks):
     """The invitation email names the child, links to join, and has text and HTML bodies."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,14 +162,7 @@ def test_leader_invites_staff_who_sets_a_password(
     client, world, django_capture_on_commit_callbacks
 ):
     """A staff invitation asks for a password, then the new teacher can sign in with it."""
-    client.force_login(world.leader)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("school_staff"),
-            {"name": "Hemi Walker", "email": "hemi@example.org", "role": "teacher"},
-        )
-    url = _link_from_outbox()
-    client.logout()
+    url = _invite_staff(client, world, django_capture_on_commit_callbacks)
     response = client.post(url, {"name": "Hemi Walker", "password1": "short", "password2": "short"})
     assert response.status_code == 200
     assert "password1" in response.context["form"].errors
@@ -170,6 +174,43 @@ def test_leader_invites_staff_who_sets_a_password(
     assert staff.role == Staff.Role.TEACHER
     client.logout()
     assert client.login(email="hemi@example.org", password=password)
+
+
+def test_staff_passwords_must_match(client, world, django_capture_on_commit_callbacks):
+    """Two different passwords are a clear error on the second, and no account is made."""
+    url = _invite_staff(client, world, django_capture_on_commit_callbacks)
+    response = client.post(
+        url,
+        {"name": "Hemi", "password1": "kowhai-tree-in-spring", "password2": "kowhai-tree"},
+    )
+    assert response.context["form"].errors["password2"] == ["The two passwords are not the same."]
+    assert not User.objects.filter(email="hemi@example.org").exists()
+
+
+def test_existing_account_joins_staff_without_a_new_password(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Someone who already signs in with a password is not asked for another one."""
+    url = _invite_staff(
+        client, world, django_capture_on_commit_callbacks, email=world.other_school_leader.email
+    )
+    assert "password1" not in client.get(url).context["form"].fields
+    client.post(url, {"name": "Other"})
+    assert Staff.objects.filter(school=world.school, user=world.other_school_leader).exists()
+
+
+def test_only_a_leader_sends_a_staff_invitation_again(
+    client, world, django_capture_on_commit_callbacks
+):
+    """A teacher's resend of a staff invitation is a 404; the school's leader may resend it."""
+    _invite_staff(client, world, django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get(kind=Invitation.Kind.STAFF)
+    url = reverse("invitation_resend", args=[invitation.pk])
+    for person in (world.teacher, world.other_school_leader):
+        client.force_login(person)
+        assert client.post(url).status_code == 404
+    client.force_login(world.leader)
+    assert client.post(url).status_code == 302
 
 
 def test_teacher_cannot_invite_staff(client, world):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.base import Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
 from conversations.weekly.tasks import remind_unwritten_updates, send_due_updates
-from partnerships.models import Voice
+from partnerships.models import AuditEvent, Voice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,24 @@ def test_email_is_in_the_readers_language(world, week, time_machine):
     assert "Kia ora" in mail.outbox[0].body
 
 
+def test_a_send_compiles_each_email_template_once(world, week, time_machine, monkeypatch):
+    """Django's cached template loader parses the three templates once, not once per email."""
+    compiled = []
+    compile_nodelist = Template.compile_nodelist
+    monkeypatch.setattr(
+        Template, "compile_nodelist", lambda self: compiled.append(self) or compile_nodelist(self)
+    )
+    factories.WhanauLinkFactory(student=world.classmate)
+    for student in (world.student, world.classmate, world.other_student):
+        WeeklyUpdate.objects.create(
+            student=student, week=week, learned="Tides.", status=WeeklyUpdate.Status.APPROVED
+        )
+    time_machine.move_to(AFTER_SEND)
+    send_due_updates()
+    assert len(mail.outbox) == 3
+    assert len(compiled) <= 3  # none at all when an earlier test already parsed them
+
+
 def test_drafts_and_unapproved_updates_never_go_home(world, week, time_machine):
     """A draft, or a written update still waiting for approval, sends nothing: no empty email."""
     WeeklyUpdate.objects.create(student=world.student, week=week, learned="Half done")
@@ -217,6 +236,17 @@ def test_one_click_unsubscribe_needs_no_sign_in(world, week, time_machine):
     assert response.status_code == 200
     world.link.refresh_from_db()
     assert not world.link.receives_weekly_update
+
+
+def test_unsubscribing_is_in_the_audit_trail_once(world):
+    """Stopping the email from the link is audited like a staff change; a second click isn't."""
+    url = reverse("weekly_update_unsubscribe", args=[sending.unsubscribe_token(world.link.pk)])
+    Client().post(url)
+    Client().post(url)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGED)
+    assert event.student == world.student
+    assert event.actor is None
+    assert world.link.whanau.name in event.summary
 
 
 def test_tampered_unsubscribe_link_changes_nothing(client, world):
