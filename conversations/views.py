@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import services
 from conversations.access import (
@@ -49,6 +49,7 @@ from partnerships.models import AuditEvent
 # Learning conversations -----------------------------------------------------------
 
 
+@require_safe
 @login_required
 def conversation_list(request, pk: int):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
@@ -79,6 +80,7 @@ def conversation_create(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def conversation_detail(request, pk: int):
     """The shared summary; staff-only notes only for the student's teachers and leaders."""
@@ -202,6 +204,7 @@ def reflection_add(request, pk: int):
     return redirect(conversation)
 
 
+@require_safe
 @staff_only
 def transitions(request):
     """Whose transition conversation is due or overdue, so nobody's is forgotten."""
@@ -304,6 +307,7 @@ def time_request_answer(request, pk: int):
 # Booking (whānau) ------------------------------------------------------------------
 
 
+@require_safe
 @whanau_only
 def my_bookings(request):
     """A whānau member's conversation times, and the open times they can book."""
@@ -419,6 +423,7 @@ def slot_book(request, pk: int, student_pk: int):
     )
 
 
+@require_safe
 @login_required
 def booking_detail(request, pk: int):
     booking = get_object_or_404(

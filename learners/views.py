@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learners import services
 from learners.access import (
@@ -38,6 +38,7 @@ from partnerships.models import AuditEvent
 PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def goal_list(request, pk: int):
     """A student's goals: active first, achieved after, each showing who has agreed."""
@@ -99,6 +100,7 @@ def _thread_context(request, goal, relation, form=None) -> dict:
     }
 
 
+@require_safe
 @login_required
 def goal_detail(request, pk: int):
     goal = _goal_for_page(request, pk)
@@ -165,6 +167,7 @@ def goal_agree(request, pk: int):
     return redirect(goal)
 
 
+@require_safe
 @login_required
 def goal_history(request, pk: int):
     """Who changed what on a goal, and when: proposals, edits, agreements, steps, evidence."""
@@ -273,6 +276,7 @@ def evidence_add(request, pk: int):
     return redirect(goal.get_absolute_url("evidence"))
 
 
+@require_safe
 @login_required
 def evidence_file(request, pk: int):
     """Stream a photo or PDF to someone the access rules allow. There is no public URL."""
@@ -373,6 +377,7 @@ def comment_hide(request, pk: int):
 # The teacher's whānau-voice inbox ------------------------------------------------
 
 
+@require_safe
 @staff_only
 def inbox(request):
     """Whānau comments nobody at school has answered yet, oldest first, across my students."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations.weekly import sending, services
 from conversations.weekly.access import updates_managed_by, updates_visible_to
@@ -97,6 +97,7 @@ def weekly_update_write_with(request, pk: int):
     return _write(request, student, with_teacher=True)
 
 
+@require_safe
 @staff_only
 def weekly_update_week(request):
     """The teacher's week: who has written, who hasn't, who needs approval, and who got it."""
@@ -160,6 +161,7 @@ def weekly_update_approve(request):
     )
 
 
+@require_safe
 @login_required
 def weekly_update_list(request, pk: int):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
@@ -198,6 +200,7 @@ def weekly_update_detail(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def weekly_update_photo(request, pk: int):
     update = get_object_or_404(updates_visible_to(request.user).exclude(photo=""), pk=pk)

@@ -1,11 +1,13 @@
 """Each person's home page: the panels every app offers for the roles they hold."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from partnerships.access import request_roles
 from partnerships.pages import HOME
 
 
+@require_safe
 def home(request):
     """Signed out: the welcome page. Signed in: a panel per role, from the apps that own them."""
     if not request.user.is_authenticated:

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerships import audit, services
 from partnerships.access import (
@@ -36,6 +36,7 @@ from partnerships.pages import STUDENT, STUDENT_LINKS
 PER_PAGE = 50
 
 
+@require_safe
 @staff_only
 def school_students(request):
     """Every student a leader or teacher looks after, searchable, a page at a time."""
@@ -54,6 +55,7 @@ def school_students(request):
     return render(request, template, {"page": page, "query": query})
 
 
+@require_safe
 @login_required
 def class_detail(request, pk: int):
     classroom = get_object_or_404(
@@ -70,6 +72,7 @@ def class_detail(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def student_detail(request, pk: int):
     student = get_object_or_404(
@@ -108,6 +111,7 @@ def student_edit(request, pk: int):
     return render(request, "partnerships/student_form.html", {"student": student, "form": form})
 
 
+@require_safe
 @login_required
 def student_history(request, pk: int):
     """Who viewed or changed a student's record, newest first (leaders only)."""

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerships import services
 from partnerships.access import (
@@ -34,6 +34,7 @@ from partnerships.models import (
 PER_PAGE = 50
 
 
+@require_safe
 @leader_only
 def school_whanau(request):
     """A leader's list of the school's whānau and whom they are linked to."""

@@ -48,7 +48,7 @@ REDIRECT = Outcome(302)  # sent on elsewhere (not to sign in)
 REFUSED = Outcome(302, changes=False)  # sent back, nothing done
 HIDDEN = Outcome(404, changes=False)  # "no such page": must not learn it exists
 SIGN_IN = Outcome(302, to_sign_in=True, changes=False)
-NOT_ALLOWED = Outcome(405, changes=False)  # the view takes POST only
+NOT_ALLOWED = Outcome(405, changes=False)  # the view does not take this method
 
 
 def only(allowed: Iterable[str], outcome: Outcome, *, others: Outcome = HIDDEN) -> dict:
@@ -82,6 +82,8 @@ OUTSIDERS = (
 
 # A view decorated @login_required @require_POST, asked with GET.
 POST_ONLY = only((), NOT_ALLOWED, others=NOT_ALLOWED)
+# A page that only shows things: a POST is refused before anything is looked up.
+GET_ONLY = everyone(NOT_ALLOWED)
 
 
 @dataclass(frozen=True)

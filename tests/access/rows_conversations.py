@@ -8,6 +8,7 @@ from django.utils import timezone
 from conversations.models import LearningConversation, Place
 from tests.access.outcomes import (
     ANY_STAFF,
+    GET_ONLY,
     PAGE,
     POST_ONLY,
     SAVED,
@@ -38,7 +39,7 @@ ROWS = {
     "conversation_list": Row(
         url=lambda t: reverse("conversation_list", args=[t.world.student.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     "conversation_create": Row(
         url=lambda t: reverse("conversation_create", args=[t.world.student.pk]),
@@ -50,7 +51,7 @@ ROWS = {
     "conversation_detail": Row(
         url=lambda t: reverse("conversation_detail", args=[t.conversation.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     "conversation_edit": Row(
         url=lambda t: reverse("conversation_edit", args=[t.conversation.pk]),
@@ -83,7 +84,7 @@ ROWS = {
     "transitions": Row(
         url=lambda t: reverse("transitions"),
         get=only(ANY_STAFF, PAGE),
-        post=only(ANY_STAFF, PAGE),
+        post=GET_ONLY,
     ),
     # Any staff member opens rounds in their own school.
     "round_list": Row(
@@ -121,13 +122,13 @@ ROWS = {
     "my_bookings": Row(
         url=lambda t: reverse("my_bookings"),
         get=only(WHANAU_WITH_ACCESS, PAGE),
-        post=only(WHANAU_WITH_ACCESS, PAGE),
+        post=GET_ONLY,
     ),
     # The student's staff, and the whānau member who booked (not other households).
     "booking_detail": Row(
         url=lambda t: reverse("booking_detail", args=[t.booking.pk]),
         get=only([*STAFF_OF_STUDENT, "whanau"], PAGE),
-        post=only([*STAFF_OF_STUDENT, "whanau"], PAGE),
+        post=GET_ONLY,
     ),
     "booking_cancel": Row(
         url=lambda t: reverse("booking_cancel", args=[t.booking.pk]),

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from tests.access.outcomes import (
     ANY_STAFF,
+    GET_ONLY,
     PAGE,
     POST_ONLY,
     SAVED,
@@ -24,7 +25,7 @@ ROWS = {
     "goal_list": Row(
         url=lambda t: reverse("goal_list", args=[t.world.student.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     # Anyone on the student's team may propose a goal: the student, whānau or staff.
     "goal_create": Row(
@@ -36,7 +37,7 @@ ROWS = {
     "goal_detail": Row(
         url=lambda t: reverse("goal_detail", args=[t.world.goal.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     # Proposed by the teacher: staff may edit it; the student and whānau agree or comment.
     "goal_edit": Row(
@@ -53,7 +54,7 @@ ROWS = {
     "goal_history": Row(
         url=lambda t: reverse("goal_history", args=[t.world.goal.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     "next_step_create": Row(
         url=lambda t: reverse("next_step_create", args=[t.world.goal.pk]),
@@ -96,7 +97,7 @@ ROWS = {
     "evidence_file": Row(
         url=lambda t: reverse("evidence_file", args=[t.photo.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     # A comment is its author's to change or delete (the whānau member here).
     "comment_edit": Row(
@@ -121,6 +122,6 @@ ROWS = {
     "inbox": Row(
         url=lambda t: reverse("inbox"),
         get=only(ANY_STAFF, PAGE),
-        post=only(ANY_STAFF, PAGE),
+        post=GET_ONLY,
     ),
 }

@@ -7,6 +7,7 @@ from tests.access.outcomes import (
     ANY_LEADER,
     ANY_STAFF,
     FORM_ERRORS,
+    GET_ONLY,
     PAGE,
     POST_ONLY,
     SAVED,
@@ -60,7 +61,7 @@ ROWS = {
     "home": Row(
         url=lambda t: reverse("home"),
         get=everyone(PAGE),
-        post=everyone(PAGE),  # any method: the same page
+        post=GET_ONLY,
     ),
     # Staff and whānau lists are a leader's, of their own school (never ours, for another).
     "school_staff": Row(
@@ -72,18 +73,18 @@ ROWS = {
     "school_whanau": Row(
         url=lambda t: reverse("school_whanau"),
         get=only(ANY_LEADER, PAGE),
-        post=only(ANY_LEADER, PAGE),
+        post=GET_ONLY,
     ),
     # Staff of any school get their own school's list.
     "school_students": Row(
         url=lambda t: reverse("school_students"),
         get=only(ANY_STAFF, PAGE),
-        post=only(ANY_STAFF, PAGE),
+        post=GET_ONLY,
     ),
     "student_detail": Row(
         url=lambda t: reverse("student_detail", args=[t.world.student.pk]),
         get=only(SEES_STUDENT, PAGE),
-        post=only(SEES_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     "student_edit": Row(
         url=lambda t: reverse("student_edit", args=[t.world.student.pk]),
@@ -101,7 +102,7 @@ ROWS = {
     "student_history": Row(
         url=lambda t: reverse("student_history", args=[t.world.student.pk]),
         get=only(["leader"], PAGE),
-        post=only(["leader"], PAGE),
+        post=GET_ONLY,
     ),
     "student_whanau": Row(
         url=lambda t: reverse("student_whanau", args=[t.world.student.pk]),
@@ -124,7 +125,7 @@ ROWS = {
     "class_detail": Row(
         url=lambda t: reverse("class_detail", args=[t.world.classroom.pk]),
         get=only(STAFF_OF_STUDENT, PAGE),
-        post=only(STAFF_OF_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
     # Card sign-in is open to all; a code that matches no card is a form error.
     "card_sign_in": Row(
