@@ -211,6 +211,11 @@ def round_create(*, school: School, by: User, title: str, kind: str) -> Conversa
     return ConversationRound.objects.create(school=school, created_by=by, title=title, kind=kind)
 
 
+def round_set_open(*, conversation_round: ConversationRound, is_open: bool) -> None:
+    """Open a round for booking, or close it (bookings already made stay)."""
+    ConversationRound.objects.filter(pk=conversation_round.pk).update(is_open=is_open)
+
+
 def slots_add(
     *,
     conversation_round: ConversationRound,

@@ -1,34 +1,34 @@
 from django.urls import path
 
-from conversations import views
+from conversations.views import bookings, records
 
 urlpatterns = [
-    path("students/<int:pk>/conversations/", views.conversation_list, name="conversation_list"),
+    path("students/<int:pk>/conversations/", records.conversation_list, name="conversation_list"),
     path(
         "students/<int:pk>/conversations/new/",
-        views.conversation_create,
+        records.conversation_create,
         name="conversation_create",
     ),
-    path("conversations/<int:pk>/", views.conversation_detail, name="conversation_detail"),
-    path("conversations/<int:pk>/edit/", views.conversation_edit, name="conversation_edit"),
+    path("conversations/<int:pk>/", records.conversation_detail, name="conversation_detail"),
+    path("conversations/<int:pk>/edit/", records.conversation_edit, name="conversation_edit"),
     path(
         "conversations/<int:pk>/goals/new/",
-        views.conversation_goal_create,
+        records.conversation_goal_create,
         name="conversation_goal_create",
     ),
     path(
         "conversations/<int:pk>/goals/<int:goal_pk>/steps/",
-        views.conversation_step_create,
+        records.conversation_step_create,
         name="conversation_step_create",
     ),
-    path("conversations/<int:pk>/reflect/", views.reflection_add, name="reflection_add"),
-    path("conversations/transitions/", views.transitions, name="transitions"),
-    path("rounds/", views.round_list, name="round_list"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:pk>/book/", views.round_book, name="round_book"),
-    path("requests/<int:pk>/answer/", views.time_request_answer, name="time_request_answer"),
-    path("times/<int:pk>/book/<int:student_pk>/", views.slot_book, name="slot_book"),
-    path("bookings/", views.my_bookings, name="my_bookings"),
-    path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
-    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("conversations/<int:pk>/reflect/", records.reflection_add, name="reflection_add"),
+    path("conversations/transitions/", records.transitions, name="transitions"),
+    path("rounds/", bookings.round_list, name="round_list"),
+    path("rounds/<int:pk>/", bookings.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/book/", bookings.round_book, name="round_book"),
+    path("requests/<int:pk>/answer/", bookings.time_request_answer, name="time_request_answer"),
+    path("times/<int:pk>/book/<int:student_pk>/", bookings.slot_book, name="slot_book"),
+    path("bookings/", bookings.my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),
+    path("bookings/<int:pk>/cancel/", bookings.booking_cancel, name="booking_cancel"),
 ]

@@ -1,0 +1,1 @@
+"""Conversation pages, by subject: learning conversations, and rounds with their bookings."""
