@@ -81,6 +81,15 @@ class WeeklyUpdate(models.Model):
         ordering = ["-week"]
         constraints = [
             models.UniqueConstraint(fields=["student", "week"], name="one_update_per_week"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="approved_update_has_approval_time",
+            ),
+            # Only a written update goes home.
+            models.CheckConstraint(
+                condition=~Q(status="draft") | Q(queued_at__isnull=True),
+                name="draft_update_never_queued",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +156,10 @@ class UpdateDelivery(models.Model):
         constraints = [
             # Exactly once: the row exists before the email does.
             models.UniqueConstraint(fields=["update", "whanau"], name="deliver_once"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_delivery_has_sent_time",
+            ),
         ]
         indexes = [models.Index(fields=["status", "claimed_at"])]
 

@@ -97,6 +97,7 @@ class Things:
         """This week's update, gone home with a photo: whānau with access see it now."""
         return self._update(
             status=WeeklyUpdate.Status.APPROVED,
+            approved_at=timezone.now(),
             queued_at=timezone.now(),
             photo=ContentFile(PNG, name="p.png"),
             photo_type="image/png",

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.template.base import Template
 from django.test import Client
 from django.urls import reverse
@@ -46,6 +47,7 @@ def _ready_update(world, week, **fields):
         week=week,
         learned="Fractions with pizza.",
         status=WeeklyUpdate.Status.APPROVED,
+        approved_at=timezone.now(),
         **fields,
     )
 
@@ -151,7 +153,11 @@ def test_a_send_compiles_each_email_template_once(world, week, time_machine, mon
     factories.WhanauLinkFactory(student=world.classmate)
     for student in (world.student, world.classmate, world.other_student):
         WeeklyUpdate.objects.create(
-            student=student, week=week, learned="Tides.", status=WeeklyUpdate.Status.APPROVED
+            student=student,
+            week=week,
+            learned="Tides.",
+            status=WeeklyUpdate.Status.APPROVED,
+            approved_at=timezone.now(),
         )
     time_machine.move_to(AFTER_SEND)
     send_due_updates()
@@ -339,6 +345,7 @@ def test_an_update_approved_after_the_send_goes_with_the_next_run(world, week, t
         week=week,
         learned="Late but lovely.",
         status=WeeklyUpdate.Status.APPROVED,
+        approved_at=timezone.now(),
     )
     classmate_whanau = factories.WhanauLinkFactory(student=world.classmate).whanau
     time_machine.move_to(AFTER_SEND + datetime.timedelta(hours=2))
@@ -358,3 +365,18 @@ def test_nothing_to_send_means_no_run(world, week, time_machine):
     time_machine.move_to(AFTER_SEND)
     send_due_updates()
     assert sending.due_school_weeks() == []
+
+
+def test_the_database_refuses_an_update_approved_without_a_time(world, week):
+    """An approved update always says when it was approved, whatever code writes it."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WeeklyUpdate.objects.create(
+            student=world.student, week=week, learned="Kites.", status="approved"
+        )
+
+
+def test_the_database_refuses_a_sent_delivery_without_a_time(world, week):
+    """A delivery marked sent always says when it went."""
+    update = _ready_update(world, week)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UpdateDelivery.objects.create(update=update, whanau=world.link.whanau, status="sent")
