@@ -1,0 +1,184 @@
+"""Invitations at the edges: people already there, links sent again, used, run out or lost."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships import services
+from partnerships.models import Invitation, Staff, WhanauLink, WhanauMember, hash_key
+from partnerships.tasks import send_invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite_whanau(world, student=None, email="mere@example.org"):
+    return services.invitation_create_whanau(
+        student=student or world.student,
+        email=email,
+        name="Mere Parata",
+        relationship="grandparent",
+        language="en",
+        by=world.teacher,
+    )
+
+
+def _key_from_outbox() -> str:
+    return re.search(r"/invitations/(\S+)/", mail.outbox[-1].body).group(1)
+
+
+def test_inviting_someone_already_on_the_staff_says_so(client, world):
+    """A leader inviting an existing teacher is told so, and no invitation is made."""
+    client.force_login(world.leader)
+    response = client.post(
+        reverse("school_staff"),
+        {"name": "Again", "email": world.teacher.email.upper(), "role": "teacher"},
+    )
+    assert response.status_code == 200
+    assert "This person is already on the staff." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_an_accepted_invitation_cannot_be_sent_again(
+    client, world, django_capture_on_commit_callbacks
+):
+    """After someone has joined, their invitation can't be resent: a 404, and no email."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite_whanau(world)
+    services.invitation_accept(key=_key_from_outbox(), name="Mere")
+    client.force_login(world.teacher)
+    response = client.post(reverse("invitation_resend", args=[invitation.pk]))
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    with pytest.raises(ValidationError, match="already been accepted"):
+        services.invitation_resend(invitation=invitation, by=world.teacher)
+    assert len(mail.outbox) == 1
+
+
+def test_sending_an_expired_invitation_again_restarts_the_clock(
+    world, time_machine, django_capture_on_commit_callbacks
+):
+    """An invitation that ran out gets a fresh two weeks when sent again, and then works."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite_whanau(world)
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=20), tick=False)
+    with pytest.raises(services.InvitationError) as expired:
+        services.invitation_for_key(_key_from_outbox())
+    assert expired.value.reason == services.InvitationError.EXPIRED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation, by=world.teacher)
+    invitation.refresh_from_db()
+    assert invitation.expires_at == timezone.now() + datetime.timedelta(days=14)
+    assert services.invitation_for_key(_key_from_outbox()) == invitation
+
+
+def test_a_used_link_says_it_has_been_used(client, world, django_capture_on_commit_callbacks):
+    """Opening a link after joining explains it was used, rather than joining twice."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite_whanau(world)
+    key = _key_from_outbox()
+    services.invitation_accept(key=key, name="Mere")
+    response = client.get(reverse("invitation_accept", args=[key]))
+    assert response.status_code == 410
+    assert response.context["reason"] == services.InvitationError.USED
+    with pytest.raises(services.InvitationError):
+        services.invitation_accept(key=key, name="Mere again")
+    assert WhanauLink.objects.filter(whanau__email="mere@example.org").count() == 1
+
+
+def test_a_parent_invited_for_a_second_child_keeps_one_account(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Whānau already at the school join for another child with the same account and details."""
+    member = world.link.whanau
+    member.needs_interpreter = True
+    member.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite_whanau(world, student=world.classmate, email=member.email)
+    user = services.invitation_accept(key=_key_from_outbox(), name="A new name")
+    assert user == world.whanau
+    assert WhanauMember.objects.filter(user=world.whanau, school=world.school).count() == 1
+    member.refresh_from_db()
+    assert member.needs_interpreter
+    assert set(member.links.values_list("student", flat=True)) == {
+        world.student.pk,
+        world.classmate.pk,
+    }
+
+
+def test_whanau_joining_the_staff_chooses_a_password(
+    client, world, django_capture_on_commit_callbacks
+):
+    """A parent who signs in by emailed code sets a password on joining the staff."""
+    client.force_login(world.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("school_staff"),
+            {"name": "Parent Teacher", "email": world.whanau.email, "role": "teacher"},
+        )
+    url = reverse("invitation_accept", args=[_key_from_outbox()])
+    client.logout()
+    assert "password1" in client.get(url).context["form"].fields
+    password = "harakeke-and-tui-song"
+    response = client.post(
+        url, {"name": "Parent Teacher", "password1": password, "password2": password}
+    )
+    assert response.url == reverse("home")
+    assert Staff.objects.filter(school=world.school, user=world.whanau).exists()
+    client.logout()
+    assert client.login(email=world.whanau.email, password=password)
+
+
+def test_too_many_tries_at_joining_are_slowed_down(
+    client, world, django_capture_on_commit_callbacks, settings
+):
+    """After the limit of tries, joining waits a minute and nobody joins meanwhile."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "accept_invitation": "1/m/ip"}
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite_whanau(world)
+    url = reverse("invitation_accept", args=[_key_from_outbox()])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _invite_whanau(world, email="rawiri@example.org")
+    other_url = reverse("invitation_accept", args=[_key_from_outbox()])
+    assert client.post(url, {"name": "Mere", "language": "en"}).status_code == 302
+    client.logout()
+    response = client.post(other_url, {"name": "Rāwiri", "language": "en"})
+    assert "Too many tries. Wait a minute, then try again." in response.content.decode()
+    second.refresh_from_db()
+    assert second.accepted_at is None
+
+
+def test_an_invitation_task_for_an_old_link_sends_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    """After a new link is sent, a late task for the old one emails nobody."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite_whanau(world)
+    old_key = _key_from_outbox()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation, by=world.teacher)
+    assert send_invitation(invitation.pk, old_key) is False
+    assert len(mail.outbox) == 2
+
+
+def test_a_failed_invitation_email_is_left_for_the_retry(world, monkeypatch):
+    """If the mail server fails, the invitation is not marked sent and the retry sends it."""
+    invitation = _invite_whanau(world)  # the task is not run: its on-commit is not captured
+    key = "a-key-we-know"
+    Invitation.objects.filter(pk=invitation.pk).update(key_hash=hash_key(key))
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(OSError, match="mail server down"):
+        send_invitation.run(invitation.pk, key)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    monkeypatch.undo()
+    assert send_invitation.run(invitation.pk, key) is True
+    assert len(mail.outbox) == 1
