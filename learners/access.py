@@ -4,7 +4,7 @@ person may see (``partnerships.access``)."""
 from django.db.models import Q, QuerySet
 
 from learners.models import Evidence, Goal, GoalComment, NextStep
-from partnerships.access import students_managed_by, students_visible_to
+from partnerships.access import signed_in, students_managed_by, students_visible_to
 
 
 def goals_visible_to(user) -> QuerySet[Goal]:
@@ -19,6 +19,8 @@ def goals_managed_by(user) -> QuerySet[Goal]:
 
 def goals_editable_by(user) -> QuerySet[Goal]:
     """Staff edit any goal of their students; students and whānau edit the goals they proposed."""
+    if not signed_in(user):
+        return Goal.objects.none()
     return Goal.objects.filter(
         Q(student__in=students_managed_by(user))
         | Q(student__in=students_visible_to(user), proposed_by=user)

@@ -90,21 +90,7 @@ def test_whanau_see_their_own_links_times_and_bookings(school_life, scope):
 
 @pytest.mark.parametrize(
     "scope",
-    [
-        pytest.param(
-            scope,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=TypeError,
-                reason="Latent bug: goals_editable_by compares proposed_by with an "
-                "AnonymousUser and raises TypeError instead of returning nothing (pages are "
-                "safe only because goal_edit is login_required).",
-            ),
-        )
-        if scope is learner_access.goals_editable_by
-        else scope
-        for scope in SCOPES + WHANAU_SCOPES
-    ],
+    list(SCOPES + WHANAU_SCOPES),
     ids=lambda scope: scope.__name__,
 )
 def test_someone_signed_out_sees_nothing(school_life, scope):
