@@ -106,8 +106,10 @@ def weekly_update_week(request):
     try:
         week = datetime.date.fromisoformat(request.GET.get("week", ""))
         week -= datetime.timedelta(days=week.weekday())
-    except ValueError:
+        previous_week = week - datetime.timedelta(days=7)
+    except (ValueError, OverflowError):  # not a date, or one with no week before it
         week = this_week
+        previous_week = week - datetime.timedelta(days=7)
     deliveries = UpdateDelivery.objects.select_related("whanau").order_by("whanau__name")
     updates = WeeklyUpdate.objects.filter(week=week).prefetch_related(
         Prefetch("deliveries", queryset=deliveries)
@@ -126,7 +128,7 @@ def weekly_update_week(request):
         {
             "school": school,
             "week": week,
-            "previous_week": week - datetime.timedelta(days=7),
+            "previous_week": previous_week,
             "next_week": week + datetime.timedelta(days=7) if week < this_week else None,
             "send_at": school.send_time(week),
             "sent_at": WeekSend.objects.filter(school=school, week=week)
@@ -148,6 +150,8 @@ def weekly_update_approve(request):
     """Approve one update, or every written update of the week."""
     updates = updates_managed_by(request.user)
     if request.POST.get("update"):
+        if not request.POST["update"].isdigit():
+            raise Http404
         updates = updates.filter(pk=request.POST["update"])
     else:
         try:
