@@ -1,10 +1,24 @@
-"""Shared fixtures: a small world of two schools, and the services the suite must reach."""
+"""Shared fixtures: a small world of two schools, and the services the suite must reach.
 
+The world is built once per test module, inside a transaction that is rolled back when
+the module ends; each test runs in a savepoint of its own within it (pytest-django's
+``db``), and gets its own deep copy of the world's objects, as Django's TestCase does for
+``setUpTestData``. So no test sees another's rows or in-memory changes.
+
+Modules with a transactional test (``django_db(transaction=True)``, ``live_server``,
+``transactional_db``: live servers, browsers, real workers) never open that module
+transaction: their tests commit, and each builds its own world.
+"""
+
+import copy
 import os
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, transaction
+from pytest_django.fixtures import validate_django_db
 
 from learners.models import Goal
 from partnerships.models import Classroom, School, Student, User, Voice, WhanauLink
@@ -22,12 +36,18 @@ def pytest_collection_modifyitems(config, items):
         missing["postgres"] = "DATABASE_URL does not point at PostgreSQL"
     if not os.path.exists("/usr/bin/chromium"):
         missing["browser"] = "Debian's chromium is not installed (/usr/bin/chromium)"
+    # Run in parallel with ``--dist loadgroup``, the tests that use Redis share one worker:
+    # one of them clears the Redis cache (FLUSHDB), which would take the broker's queue and
+    # results from under a worker test running at the same time.
+    parallel = config.pluginmanager.hasplugin("xdist")
     for item in items:
         for marker, reason in missing.items():
             if marker in item.keywords:
                 if REQUIRE_SERVICES:
                     raise pytest.UsageError(f"CI requires every service: {reason}")
                 item.add_marker(pytest.mark.skip(reason=reason))
+        if parallel and "redis" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("redis"))
 
 
 @pytest.fixture(autouse=True)
@@ -61,8 +81,7 @@ class World:
     goal: Goal
 
 
-@pytest.fixture
-def world(db) -> World:
+def world_build() -> World:
     school = factories.SchoolFactory(name="Kōwhai School")
     leader = factories.LeaderFactory(school=school).user
     teacher = factories.StaffFactory(school=school).user
@@ -99,3 +118,70 @@ def world(db) -> World:
         other_school_student=factories.StudentFactory(school=other_school),
         goal=goal,
     )
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test with commits (TransactionTestCase), not rollback."""
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        transactional
+        or reset_sequences
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or "django_db_reset_sequences" in fixtures
+    )
+
+
+@pytest.fixture(scope="module")
+def module_world(request, django_db_setup, django_db_blocker):
+    """The world, built once for the module in a transaction rolled back at the module's end.
+
+    ``None`` in a module with a transactional test: a transaction left open here would
+    swallow that test's commits (and its database flush), so ``world`` builds per test there.
+    """
+    module_items = [
+        item for item in request.session.items if getattr(item, "module", None) is request.module
+    ]
+    if any(is_transactional(item) for item in module_items):
+        yield None
+        return
+    # A request's end closes a connection left in a transaction, as it must in production. The
+    # test client holds that back for its own requests; a test closing a response again (as file
+    # downloads need) would otherwise close the connection, and the module's transaction with it.
+    signals = [
+        signal
+        for signal in (request_started, request_finished)
+        if signal.disconnect(close_old_connections)
+    ]
+    atomic = transaction.atomic()
+    try:
+        with django_db_blocker.unblock():
+            atomic.__enter__()
+        try:
+            with django_db_blocker.unblock():
+                built = world_build()
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+    finally:
+        for signal in signals:
+            signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db, module_world):
+    """This test's world: a copy of the module's, or built for this test in a transactional one.
+
+    ``db`` makes each test a savepoint inside the module's transaction, rolled back after it;
+    the deep copy keeps one test's changes to these objects from reaching the next.
+    """
+    if module_world is None:
+        yield world_build()
+        return
+    yield copy.deepcopy(module_world)
+    if connection.closed_in_transaction:
+        pytest.fail("The test closed the database connection, and the module's world with it.")

@@ -1,0 +1,224 @@
+"""The ground floor's pages: home for each role, students, classes, whānau, staff, sign-in."""
+
+from django.urls import reverse
+
+from tests.query_counts.pages import AUDIT_VIEWED, RELATION, SIGNED_IN, Page
+from tests.query_counts.scene import INVITATION_KEY
+
+
+def _student(scene) -> str:
+    return reverse("student_detail", args=[scene.world.student.pk])
+
+
+PAGES = [
+    Page("home", "anonymous", lambda s: reverse("home"), ()),  # the welcome page
+    Page(
+        "home",
+        "leader",
+        lambda s: reverse("home"),
+        (
+            *SIGNED_IN,
+            "school panel: the school, with its counts of students, staff, classes, whānau",
+            "my-classes panel: classes the leader teaches (none: the panel is left out)",
+            "school panel: its classes, with their student counts",
+            "school panel: the classes' teachers (prefetch)",
+        ),
+        more=lambda s: s.more_classes(),
+    ),
+    Page(
+        "home",
+        "teacher",
+        lambda s: reverse("home"),
+        (
+            *SIGNED_IN,
+            "my-classes panel: my classes, with their student counts",
+            "my-classes panel: students I also support, with their classes",
+        ),
+        given=lambda s: s.assigned_student,
+        more=lambda s: s.more_classes(show_teachers=False) + s.more_assigned_students(),
+    ),
+    Page(
+        "home",
+        "whanau",
+        lambda s: reverse("home"),
+        (*SIGNED_IN, "tamariki panel: my links, with each child's school and class"),
+        more=lambda s: s.more_tamariki(),
+    ),
+    Page(
+        "home",
+        "student_user",
+        lambda s: reverse("home"),
+        (*SIGNED_IN, "me panel: my student record, with school and class"),
+    ),
+    # Linked, but with no access: no panel has anything for them.
+    Page("home", "no_access_whanau", lambda s: reverse("home"), SIGNED_IN),
+    Page(
+        "student_detail",
+        "teacher",
+        _student,
+        (
+            *SIGNED_IN,
+            "the student, with class and school, if visible to me",
+            RELATION,
+            "whānau links, with the whānau members (staff only)",
+            *AUDIT_VIEWED,
+        ),
+        more=lambda s: s.more_whanau_of_student(),
+    ),
+    Page(
+        "student_detail",
+        "leader",
+        _student,
+        (
+            *SIGNED_IN,
+            "the student, with class and school, if visible to me",
+            RELATION,
+            "whānau links, with the whānau members (staff only)",
+            *AUDIT_VIEWED,
+        ),
+        more=lambda s: s.more_whanau_of_student(),
+    ),
+    Page(
+        "student_detail",
+        "whanau",
+        _student,
+        (
+            *SIGNED_IN,
+            "the student, with class and school, if visible to me",
+            RELATION,
+            *AUDIT_VIEWED,
+        ),
+        more=lambda s: s.more_whanau_of_student(),
+        more_hidden=True,
+    ),
+    Page(
+        "student_detail",
+        "student_user",
+        _student,
+        (
+            *SIGNED_IN,
+            "the student, with class and school, if visible to me",
+            RELATION,
+            *AUDIT_VIEWED,
+        ),
+        more=lambda s: s.more_whanau_of_student(),
+        more_hidden=True,
+    ),
+    Page(
+        "student_edit",
+        "teacher",
+        lambda s: reverse("student_edit", args=[s.world.student.pk]),
+        (
+            *SIGNED_IN,
+            "the student, if I manage them",
+            "the form's initial: the student's assigned teachers",
+            "class choices: the school's classes",
+            "'also supported by' choices: the school's staff",
+        ),
+        more=lambda s: s.more_staff_choices(),
+    ),
+    Page(
+        "student_card",
+        "teacher",
+        lambda s: reverse("student_card", args=[s.card.student_id]),
+        (*SIGNED_IN, "the student, with school, if I manage them", "their active card"),
+    ),
+    Page(
+        "student_whanau",
+        "teacher",
+        lambda s: reverse("student_whanau", args=[s.invitation.student_id]),
+        (
+            *SIGNED_IN,
+            "the student, if I manage them",
+            "whānau links, with the whānau members",
+            "invitations not yet accepted",
+        ),
+        more=lambda s: s.more_invitations_for_student(),
+    ),
+    Page(
+        "whanau_link_edit",
+        "teacher",
+        lambda s: reverse("whanau_link_edit", args=[s.world.student.pk, s.world.link.pk]),
+        (*SIGNED_IN, "the link, with student and whānau member, if I manage the student"),
+    ),
+    Page(
+        "student_history",
+        "leader",
+        lambda s: reverse("student_history", args=[s.world.student.pk]),
+        (
+            *SIGNED_IN,
+            "the student, in a school I lead",
+            "the audit events: count, for the pages",
+            "this page of audit events, with their actors",
+        ),
+        given=lambda s: s.audit_event,
+        more=lambda s: s.more_audit_events(s.world.student),
+    ),
+    Page(
+        "class_detail",
+        "teacher",
+        lambda s: reverse("class_detail", args=[s.world.classroom.pk]),
+        (
+            *SIGNED_IN,
+            "the class, with school, if visible to me",
+            "its teachers (prefetch)",
+            "its students I may see, with their counts of whānau with access",
+        ),
+        more=lambda s: s.more_students_in_class(),
+    ),
+    Page(
+        "school_students",
+        "leader",
+        lambda s: reverse("school_students"),
+        (*SIGNED_IN, "students I manage: count, for the pages", "this page of them, with class"),
+        more=lambda s: s.more_students_in_school(),
+    ),
+    Page(
+        "school_students",
+        "teacher",
+        lambda s: reverse("school_students"),
+        (*SIGNED_IN, "students I manage: count, for the pages", "this page of them, with class"),
+        more=lambda s: s.more_students_in_class() + s.more_assigned_students(),
+    ),
+    Page(
+        "school_staff",
+        "leader",
+        lambda s: reverse("school_staff"),
+        (*SIGNED_IN, "the school's staff, with their users", "pending staff invitations"),
+        given=lambda s: s.staff_invitation,
+        more=lambda s: s.more_staff(),
+    ),
+    Page(
+        "school_whanau",
+        "leader",
+        lambda s: reverse("school_whanau"),
+        (
+            *SIGNED_IN,
+            "whānau members I may contact: count, for the pages",
+            "this page of them",
+            "their links (prefetch)",
+            "the linked students (prefetch)",
+        ),
+        more=lambda s: s.more_school_whanau(),
+    ),
+    Page(
+        "whanau_preferences",
+        "whanau",
+        lambda s: reverse("whanau_preferences"),
+        (*SIGNED_IN, "my whānau member record, through a link with access"),
+    ),
+    Page("card_sign_in", "anonymous", lambda s: reverse("card_sign_in"), ()),
+    Page(
+        "card_sign_in_qr", "anonymous", lambda s: reverse("card_sign_in_qr", args=[s.card.code]), ()
+    ),
+    Page(
+        "invitation_accept",
+        "anonymous",
+        lambda s: reverse("invitation_accept", args=[INVITATION_KEY]),
+        (
+            "the invitation by its key's hash, with school and student",
+            "an existing user with the invited email",
+        ),
+        given=lambda s: s.invitation,
+    ),
+]

@@ -1,0 +1,116 @@
+"""Weekly update pages: writing it, the teacher's week, reading, replying, email links."""
+
+from django.urls import reverse
+
+from conversations.weekly import sending
+from tests.query_counts.pages import SIGNED_IN, Page
+
+WRITE = (
+    "this week's update, if started",
+    "goal choices: the student's active goals",
+)
+UPDATE_LIST = (
+    *SIGNED_IN,
+    "the student, if visible to me",
+    "their updates I may see",
+    "the updates' replies (prefetch)",
+)
+UPDATE_DETAIL = (
+    *SIGNED_IN,
+    "the update, with student, school, goal and author, if visible to me",
+    "its replies, with authors",
+)
+
+
+def _read_link(scene) -> str:
+    token = sending.read_token(scene.update.deliveries.get())
+    return reverse("weekly_update_read", args=[token])
+
+
+PAGES = [
+    Page(
+        "weekly_update_write",
+        "student_user",
+        lambda s: reverse("weekly_update_write"),
+        (*SIGNED_IN, "me, with my school", *WRITE),
+        more=lambda s: s.more_update_goal_choices(),
+    ),
+    Page(
+        "weekly_update_write_with",
+        "teacher",
+        lambda s: reverse("weekly_update_write_with", args=[s.world.student.pk]),
+        (*SIGNED_IN, "the student, with school, if I manage them", *WRITE),
+        more=lambda s: s.more_update_goal_choices(),
+    ),
+    Page(
+        "weekly_update_week",
+        "teacher",
+        lambda s: reverse("weekly_update_week"),
+        (
+            *SIGNED_IN,
+            "students I manage at my school, with class",
+            "their updates this week (prefetch)",
+            "the updates' deliveries, with whānau members (prefetch)",
+            "when this week's send finished",
+        ),
+        given=lambda s: s.update,
+        more=lambda s: s.more_week_rows(),
+    ),
+    Page(
+        "weekly_update_list",
+        "whanau",
+        lambda s: reverse("weekly_update_list", args=[s.update.student_id]),
+        UPDATE_LIST,
+        more=lambda s: s.more_updates(),
+    ),
+    Page(
+        "weekly_update_list",
+        "student_user",
+        lambda s: reverse("weekly_update_list", args=[s.update.student_id]),
+        UPDATE_LIST,
+        more=lambda s: s.more_updates(),
+    ),
+    Page(
+        "weekly_update_detail",
+        "whanau",
+        lambda s: reverse("weekly_update_detail", args=[s.update.pk]),
+        UPDATE_DETAIL,
+        more=lambda s: s.more_replies(),
+    ),
+    Page(
+        "weekly_update_detail",
+        "teacher",
+        lambda s: reverse("weekly_update_detail", args=[s.update.pk]),
+        UPDATE_DETAIL,
+        more=lambda s: s.more_replies(),
+    ),
+    Page(
+        "weekly_update_photo",
+        "whanau",
+        lambda s: reverse("weekly_update_photo", args=[s.update.pk]),
+        (*SIGNED_IN, "the update with a photo, if visible to me"),
+    ),
+    # The link in the email: on to the update, through sign-in by code when signed out.
+    Page(
+        "weekly_update_read",
+        "whanau",
+        _read_link,
+        (*SIGNED_IN, "the delivery, with update and whānau member"),
+        status=302,
+    ),
+    Page(
+        "weekly_update_read",
+        "anonymous",
+        _read_link,
+        ("the delivery, with update and whānau member",),
+        status=302,
+    ),
+    Page(
+        "weekly_update_unsubscribe",
+        "anonymous",
+        lambda s: reverse(
+            "weekly_update_unsubscribe", args=[sending.unsubscribe_token(s.world.link.pk)]
+        ),
+        ("the link, with whānau member and student",),
+    ),
+]
