@@ -13,9 +13,6 @@ from django.test import RequestFactory
 from partnerships import services
 from partnerships.models import Invitation, WhanauLink
 
-# One real broker and cache: tests that use them run in one test process.
-pytestmark = pytest.mark.xdist_group("broker")
-
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)

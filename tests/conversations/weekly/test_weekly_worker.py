@@ -25,15 +25,10 @@ from tests import factories
 
 TIMEOUT = 30
 
-pytestmark = [
-    pytest.mark.filterwarnings(
-        # Celery's Redis result backend, with redis-py 6: not ours to fix.
-        "ignore:Call to deprecated setex:DeprecationWarning"
-    ),
-    # One real broker: tests that use it run in one test process, so no worker takes
-    # another process's tasks.
-    pytest.mark.xdist_group("broker"),
-]
+pytestmark = pytest.mark.filterwarnings(
+    # Celery's Redis result backend, with redis-py 6: not ours to fix.
+    "ignore:Call to deprecated setex:DeprecationWarning"
+)
 
 
 def _close_worker_connections(**kwargs):
