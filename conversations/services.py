@@ -51,22 +51,14 @@ CONVERSATION_PEOPLE = ("whanau_attendees", "staff_attendees", "goals")
 
 
 def _check_conversation_data(data: dict) -> None:
-    unknown = set(data) - {*CONVERSATION_FIELDS, *CONVERSATION_PEOPLE}
-    if unknown:
-        raise TypeError(f"a conversation has no {sorted(unknown)}")
+    audit.refuse_unknown(data, {*CONVERSATION_FIELDS, *CONVERSATION_PEOPLE}, what="a conversation")
 
 
 def _set_people(conversation: LearningConversation, data: dict) -> list[str]:
     """Set who took part and the goals discussed; the names of those that changed."""
-    changed = []
-    for name in CONVERSATION_PEOPLE:
-        if name in data:
-            related = getattr(conversation, name)
-            wanted = {each.pk for each in data[name]}
-            if wanted != set(related.values_list("pk", flat=True)):
-                related.set(wanted)
-                changed.append(name)
-    return changed
+    return audit.apply_links(
+        conversation, {name: data[name] for name in CONVERSATION_PEOPLE if name in data}
+    )
 
 
 def conversation_record(*, student: Student, by: User, data: dict) -> LearningConversation:

@@ -125,10 +125,7 @@ def goal_update(
         changed = audit.apply_changes(goal, values)
         if changed:
             goal.save(update_fields=[*changed, "updated_at"])
-        new_dispositions = {d.pk for d in dispositions}
-        if new_dispositions != set(goal.dispositions.values_list("pk", flat=True)):
-            goal.dispositions.set(new_dispositions)
-            changed.append("dispositions")
+        changed += audit.apply_links(goal, {"dispositions": dispositions})
         summary = audit.fields_summary(Goal, changed)
         if AGREED_FIELDS & set(changed):
             goal.agreements.exclude(user=by).delete()

@@ -46,6 +46,26 @@ def apply_changes(obj: models.Model, values: dict) -> list[str]:
     return changed
 
 
+def apply_links(obj: models.Model, values: dict) -> list[str]:
+    """Set each many-to-many field of ``values`` (iterables of objects) whose members differ
+    from those stored; the names of those that changed. ``obj`` must be saved."""
+    changed = []
+    for name, objects in values.items():
+        related = getattr(obj, name)
+        wanted = {each.pk for each in objects}
+        if wanted != set(related.values_list("pk", flat=True)):
+            related.set(wanted)
+            changed.append(name)
+    return changed
+
+
+def refuse_unknown(data: dict, allowed, *, what: str) -> None:
+    """A write given a field it does not take is a programming error, said at once."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"{what} takes no {sorted(unknown)}")
+
+
 def fields_summary(model: type[models.Model], names) -> str:
     """“Strengths, Interests”: changed fields by their labels, for an audit summary."""
     return ", ".join(str(capfirst(model._meta.get_field(name).verbose_name)) for name in names)

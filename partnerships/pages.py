@@ -11,38 +11,19 @@ nothing for this person, so it is left out.
   ``context(request, student, relation)`` returns ``{"url": …, "label": …}``.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from partnerships.registry import Registry
 
 
-@dataclass(frozen=True)
-class Panel:
-    name: str
-    template: str
-    context: Callable[..., dict | None]
-    order: int
-
-
-class Page:
-    """One page's panels, in order. Registering a panel twice (a reload) keeps one."""
-
-    def __init__(self) -> None:
-        self._panels: dict[str, Panel] = {}
-
-    def register(self, name: str, *, template: str = "", order: int = 100):
-        def decorator(context: Callable[..., dict | None]):
-            self._panels[name] = Panel(name, template, context, order)
-            return context
-
-        return decorator
+class Page(Registry):
+    """One page's panels, each registered with its ``template``."""
 
     def render(self, *args) -> list[tuple[str, dict]]:
         """(template, context) for each panel that has something to show."""
         shown = []
-        for panel in sorted(self._panels.values(), key=lambda p: (p.order, p.name)):
-            context = panel.context(*args)
+        for panel in self:
+            context = panel.function(*args)
             if context is not None:
-                shown.append((panel.template, context))
+                shown.append((panel.details.get("template", ""), context))
         return shown
 
 

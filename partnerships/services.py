@@ -312,9 +312,7 @@ def student_update(*, student: Student, by: User, data: dict) -> Student:
 
     ``data`` holds any of ``STUDENT_FIELDS``, and ``assigned_teachers`` (users).
     """
-    unknown = set(data) - {*STUDENT_FIELDS, "assigned_teachers"}
-    if unknown:
-        raise TypeError(f"student_update cannot change {sorted(unknown)}")
+    audit.refuse_unknown(data, {*STUDENT_FIELDS, "assigned_teachers"}, what="student_update")
     with transaction.atomic():
         # Compared with the row as stored: a bound model form has already changed ``student``.
         student = Student.objects.select_for_update().get(pk=student.pk)
@@ -323,10 +321,7 @@ def student_update(*, student: Student, by: User, data: dict) -> Student:
         if changed:
             student.save(update_fields=[*changed, "updated_at"])
         if "assigned_teachers" in data:
-            teachers = {user.pk for user in data["assigned_teachers"]}
-            if teachers != set(student.assigned_teachers.values_list("pk", flat=True)):
-                student.assigned_teachers.set(teachers)
-                changed.append("assigned_teachers")
+            changed += audit.apply_links(student, {"assigned_teachers": data["assigned_teachers"]})
         if changed:
             audit.record(
                 actor=by,

@@ -39,9 +39,7 @@ def weekly_update_save(
     (``partnerships.files.checked_upload``) to add, ``False`` to remove it, or ``None`` or
     the stored file to keep it.
     """
-    unknown = set(data) - {*WEEKLY_UPDATE_FIELDS, "photo"}
-    if unknown:
-        raise TypeError(f"a weekly update has no {sorted(unknown)}")
+    audit.refuse_unknown(data, {*WEEKLY_UPDATE_FIELDS, "photo"}, what="a weekly update")
     with transaction.atomic():
         update = WeeklyUpdate.objects.select_for_update().filter(student=student, week=week).first()
         if update is None:

@@ -14,44 +14,23 @@ it is) and returns how many it made; the command prints
 "<school>: <count> <description>" when that is more than none.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from partnerships.demo.constants import DEMO_CARD_CODE
 from partnerships.models import School, SignInCard
+from partnerships.registry import Registry
 
 
-@dataclass(frozen=True)
-class DemoStep:
-    name: str
-    description: str
-    order: int
-    run: Callable[..., int]
-
-
-class Steps:
-    """The registered demo steps, in order. Registering a step twice (a reload) keeps one."""
-
-    def __init__(self) -> None:
-        self._steps: dict[str, DemoStep] = {}
-
-    def register(self, name: str, *, description: str, order: int = 100):
-        def decorator(run: Callable[..., int]):
-            self._steps[name] = DemoStep(name, description, order, run)
-            return run
-
-        return decorator
-
-    def __iter__(self) -> Iterator[DemoStep]:
-        return iter(sorted(self._steps.values(), key=lambda step: (step.order, step.name)))
+class Steps(Registry):
+    """The demo steps, each registered with its ``description``."""
 
     def run(self, school: School) -> Iterator[str]:
         """Run each step for ``school``; yields a line for each that made something."""
         keep_free = leave_free(school)
         for step in self:
-            made = step.run(school=school, keep_free=keep_free)
+            made = step.function(school=school, keep_free=keep_free)
             if made:
-                yield f"{school.name}: {made} {step.description}"
+                yield f"{school.name}: {made} {step.details['description']}"
 
 
 STEPS = Steps()

@@ -79,18 +79,18 @@ def test_every_registered_step_runs_for_the_demo_school():
     output = _seed()
     school = School.objects.get(name=demo.DEMO_SCHOOL)
     for step in demo.STEPS:
-        line = rf"^{re.escape(school.name)}: \d+ {re.escape(step.description)}$"
+        line = rf"^{re.escape(school.name)}: \d+ {re.escape(step.details['description'])}$"
         assert re.search(line, output, re.MULTILINE), step.name
     assert Goal.objects.filter(student__school=school).exists()
     assert Slot.objects.filter(round__school=school).exists()
     assert WeeklyUpdate.objects.filter(student__school=school).exists()
     again = _seed()
-    assert not any(step.description in again for step in demo.STEPS)
+    assert not any(step.details["description"] in again for step in demo.STEPS)
 
 
 def test_a_registered_step_gets_the_school_and_the_students_to_leave_free(monkeypatch):
     """A step registered by any app runs in its order, with plain data, and is described."""
-    monkeypatch.setattr(demo.STEPS, "_steps", dict(demo.STEPS._steps))  # forget it afterwards
+    monkeypatch.setattr(demo.STEPS, "_entries", dict(demo.STEPS._entries))  # forget it afterwards
     calls = []
 
     @demo.STEPS.register("late", order=99, description="late rows")
