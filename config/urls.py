@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("learners.urls")),
     path("", include("conversations.urls")),
     path("", include("conversations.weekly.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

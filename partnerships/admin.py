@@ -7,6 +7,7 @@ from partnerships.models import (
     Invitation,
     School,
     Staff,
+    Term,
     User,
     WhanauLink,
     WhanauMember,
@@ -39,11 +40,16 @@ class StaffInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+
+
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "timezone", "weekly_update_weekday", "weekly_update_time"]
     search_fields = ["name"]
-    inlines = [StaffInline]
+    inlines = [StaffInline, TermInline]
 
 
 @admin.register(Staff)

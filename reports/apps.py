@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
-    """Written reports to whānau, with room for the family's voice."""
+    """Partnership dashboards for leaders and teachers, and written reports to whānau."""
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from reports import panels  # noqa: F401  the dashboard on staff home pages

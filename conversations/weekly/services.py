@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations.weekly.models import UpdateReply, WeeklyUpdate
+from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
 from partnerships import audit
 from partnerships.models import AuditEvent, Student, User, WhanauLink
 
@@ -80,6 +80,13 @@ def weekly_updates_approve(*, updates, by: User) -> int:
 
 def weekly_update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str) -> UpdateReply:
     return UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
+
+
+def weekly_update_mark_read(*, update: WeeklyUpdate, by: User) -> None:
+    """The first time a whānau member opens an update it was sent to, it counts as read."""
+    UpdateDelivery.objects.filter(update=update, whanau__user=by, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def weekly_update_unsubscribe(*, link: WhanauLink) -> bool:

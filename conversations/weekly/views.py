@@ -184,6 +184,8 @@ def weekly_update_detail(request, pk: int):
     update = get_object_or_404(
         updates_visible_to(request.user).select_related("student__school", "goal", "author"), pk=pk
     )
+    if request.method == "GET" and request_roles(request).is_whanau:
+        services.weekly_update_mark_read(update=update, by=request.user)
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         relation = relation_to(request.user, update.student)

@@ -28,6 +28,7 @@ from partnerships.models import (
     SignInCard,
     Staff,
     Student,
+    Term,
     User,
     WhanauLink,
     WhanauMember,
@@ -35,11 +36,31 @@ from partnerships.models import (
 )
 
 
+def demo_terms(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Four terms a year, last year's and this year's, shaped like a New Zealand school year:
+    from the first Monday of February, ten weeks each with two-week holidays between."""
+    terms = []
+    for year in (today.year - 1, today.year):
+        start = datetime.date(year, 2, 1)
+        start += datetime.timedelta(days=-start.weekday() % 7)
+        for number in range(1, 5):
+            end = start + datetime.timedelta(weeks=10, days=-3)  # the Friday of week ten
+            terms.append((f"Term {number} {year}", start, end))
+            start += datetime.timedelta(weeks=12)
+    return terms
+
+
 def build_school(plan: SchoolPlan, n_students: int, staff_hash: str) -> dict:
     """Build the planned school from its own seeded random; returns how many of each were made."""
     rng = random.Random(f"mahi-tahi-demo-{plan.index}")
     today = timezone.localdate()
     school = School.objects.create(name=plan.name, timezone=DEMO_TIMEZONE)
+    Term.objects.bulk_create(
+        [
+            Term(school=school, name=name, starts_on=start, ends_on=end)
+            for name, start, end in demo_terms(today)
+        ]
+    )
 
     specs = class_specs(plan, n_students, rng)
     classes = Classroom.objects.bulk_create(

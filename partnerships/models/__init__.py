@@ -3,7 +3,7 @@
 from partnerships.models.accounts import User, UserManager
 from partnerships.models.audit import AuditEvent
 from partnerships.models.people import Student, WhanauLink, WhanauMember
-from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff
+from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff, Term
 from partnerships.models.sign_in import (
     CARD_ALPHABET,
     CARD_CODE_LENGTH,
@@ -26,6 +26,7 @@ __all__ = [
     "SignInCard",
     "Staff",
     "Student",
+    "Term",
     "User",
     "UserManager",
     "Voice",

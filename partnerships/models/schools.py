@@ -108,6 +108,37 @@ class School(models.Model):
         return datetime.datetime.combine(day, self.weekly_update_time, tzinfo=self.zone)
 
 
+class TermQuerySet(models.QuerySet):
+    def recent(self, today: datetime.date, count: int) -> list["Term"]:
+        """The last ``count`` terms that have started by ``today``, oldest first."""
+        return list(reversed(self.filter(starts_on__lte=today).order_by("-starts_on")[:count]))
+
+
+class Term(models.Model):
+    """A school term: the periods the dashboards show and compare."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(_("name"), max_length=60, help_text=_("For example: Term 2 2026."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "starts_on"], name="term_starts_once"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Staff(models.Model):
     """A person working at a school, as a teacher (kaiako) or a leader."""
 

@@ -1,0 +1,112 @@
+"""The students behind a figure, within the access rules: the scope's students are already
+only those the person manages, so a teacher's list never shows another class."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from learners.models import Goal, GoalAgreement
+from partnerships.models import Student, Voice, WhanauLink
+from reports.contact import LONG_AGO, last_contact, whanau_took_part
+from reports.figures import overdue_transition_q
+from reports.filters import Scope
+from reports.tables import Cell, Table
+
+
+@dataclass(frozen=True)
+class Drill:
+    title: str
+    which: object  # (scope) -> Q on students
+
+
+def _not_reached(scope: Scope) -> Q:
+    since = scope.now - datetime.timedelta(weeks=scope.weeks)
+    return ~whanau_took_part(since, scope.now)
+
+
+def _goal_without_whanau(scope: Scope) -> Q:
+    agreed = GoalAgreement.objects.filter(goal=OuterRef("pk"), voice=Voice.WHANAU)
+    goals = Goal.objects.filter(student=OuterRef("pk"), status=Goal.Status.ACTIVE)
+    return Q(Exists(goals.exclude(Exists(agreed))))
+
+
+DRILLS = {
+    "engaged": Drill(
+        gettext_lazy("Students whose whānau took part"),
+        lambda scope: whanau_took_part(scope.period.starts, scope.period.ends),
+    ),
+    "not_engaged": Drill(
+        gettext_lazy("Students whose whānau did not take part"),
+        lambda scope: ~whanau_took_part(scope.period.starts, scope.period.ends),
+    ),
+    "not_reached": Drill(gettext_lazy("Families not reached"), _not_reached),
+    "transition_overdue": Drill(
+        gettext_lazy("Overdue transition conversations"), overdue_transition_q
+    ),
+    "goals_without_whanau": Drill(
+        gettext_lazy("Students with an active goal whānau haven’t agreed to"),
+        _goal_without_whanau,
+    ),
+}
+
+
+def students_for(scope: Scope, key: str) -> QuerySet[Student]:
+    """The scope's students behind one figure, with what the worklist shows of each."""
+    contacts = WhanauLink.objects.with_access().select_related("whanau").order_by("whanau__name")
+    return (
+        scope.students.filter(DRILLS[key].which(scope))
+        .select_related("classroom")
+        .prefetch_related(Prefetch("whanau_links", queryset=contacts, to_attr="contacts"))
+        .annotate(last_contact=last_contact())
+        .order_by("classroom__year_level", "classroom__name", "last_name", "first_name", "pk")
+    )
+
+
+def worklist(students, *, key: str, caption: str) -> Table:
+    """The rows of a drill-down: each student, their class, when whānau last took part, and
+    how to reach them."""
+    table = Table(
+        key=key,
+        caption=caption,
+        headers=[
+            _("Student"),
+            _("Class"),
+            _("Whānau last took part"),
+            _("Whānau"),
+            _("Best way to reach them"),
+            _("Language"),
+        ],
+        empty=_("No students."),
+    )
+    for student in students:
+        contact = student.last_contact
+        when = (
+            _("Not yet") if contact is None or contact <= LONG_AGO else date_format(contact.date())
+        )
+        names = "; ".join(
+            f"{link.whanau.name} ({link.get_relationship_display()})" for link in student.contacts
+        )
+        ways = "; ".join(_contact_way(link.whanau) for link in student.contacts)
+        languages = "; ".join(
+            sorted({link.whanau.get_preferred_language_display() for link in student.contacts})
+        )
+        table.add(
+            Cell(student.full_name, url=reverse("student_detail", args=[student.pk])),
+            student.classroom.name if student.classroom else "",
+            when,
+            names or _("No whānau connected yet"),
+            ways,
+            languages,
+        )
+    return table
+
+
+def _contact_way(whanau) -> str:
+    way = whanau.get_preferred_contact_display()
+    detail = whanau.phone if whanau.preferred_contact != whanau.Contact.EMAIL else whanau.email
+    return f"{way}: {detail}" if detail else way

@@ -1,0 +1,88 @@
+"""The partnership dashboard for leaders (their school) and teachers (their classes), the
+students behind each figure, and every table as a CSV file."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from partnerships.access import staff_only
+from reports.drilldown import DRILLS, students_for, worklist
+from reports.figures import all_figures
+from reports.filters import Scope, scope_for
+from reports.tables import csv_response
+
+WORKLIST_ON_DASHBOARD = 10
+PER_PAGE = 50
+
+
+def dashboard_context(request, params) -> dict:
+    """What the dashboard shows, for the page and for the home page's panel."""
+    scope = scope_for(request, params)
+    not_reached = Paginator(students_for(scope, "not_reached"), WORKLIST_ON_DASHBOARD).page(1)
+    keep = f"{scope.query}&" if scope.query else ""
+    return {
+        "scope": scope,
+        "export_base": f"{reverse('dashboard')}?{keep}",
+        "drill_base": f"{reverse('dashboard_students')}?{keep}",
+        "figures": all_figures(scope),
+        "not_reached": worklist(
+            not_reached, key="not_reached", caption=str(DRILLS["not_reached"].title)
+        ),
+        "not_reached_count": not_reached.paginator.count,
+    }
+
+
+def _export_name(scope: Scope, what: str) -> str:
+    return f"{scope.school.name} {what} {scope.period.first} {scope.period.last}"
+
+
+@require_safe
+@staff_only
+def dashboard(request):
+    """Is the school listening, or only telling? Every figure, filtered, with its trend."""
+    context = dashboard_context(request, request.GET)
+    scope = context["scope"]
+    export = request.GET.get("export")
+    if export:
+        tables = [table for figure in context["figures"] for table in figure.tables]
+        tables.append(context["not_reached"])
+        for table in tables:
+            if table.key == export:
+                if table is context["not_reached"]:
+                    table = worklist(
+                        students_for(scope, "not_reached"), key=table.key, caption=table.caption
+                    )
+                return csv_response(table, filename=_export_name(scope, table.key))
+        scope.errors.append(_("There is no table called that to download."))
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_safe
+@staff_only
+def dashboard_students(request):
+    """The students behind one figure, a page at a time, or all of them as a CSV file."""
+    scope = scope_for(request, request.GET)
+    key = request.GET.get("figure", "")
+    if key not in DRILLS:
+        scope.errors.append(_("We don’t know that figure, so here are the families not reached."))
+        key = "not_reached"
+    students = students_for(scope, key)
+    title = str(DRILLS[key].title)
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            worklist(students, key=key, caption=title), filename=_export_name(scope, key)
+        )
+    page = Paginator(students, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/dashboard_students.html",
+        {
+            "scope": scope,
+            "key": key,
+            "title": title,
+            "page": page,
+            "table": worklist(page, key=key, caption=title),
+        },
+    )
