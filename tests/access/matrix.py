@@ -1,6 +1,12 @@
 """The matrix: every URL pattern of the project, by name, with its row."""
 
-from tests.access import rows_conversations, rows_learners, rows_partnerships, rows_weekly
+from tests.access import (
+    rows_conversations,
+    rows_learners,
+    rows_partnerships,
+    rows_reports,
+    rows_weekly,
+)
 
 
 def _merge(*modules) -> dict:
@@ -12,4 +18,4 @@ def _merge(*modules) -> dict:
     return merged
 
 
-MATRIX = _merge(rows_partnerships, rows_learners, rows_conversations, rows_weekly)
+MATRIX = _merge(rows_partnerships, rows_learners, rows_conversations, rows_weekly, rows_reports)

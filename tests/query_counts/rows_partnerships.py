@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from tests.query_counts.pages import AUDIT_VIEWED, RELATION, SIGNED_IN, Page
+from tests.query_counts.rows_reports import DASHBOARD
 from tests.query_counts.scene import INVITATION_KEY
 
 
@@ -18,6 +19,7 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
+            *DASHBOARD,
             "school panel: the school, with its counts of students, staff, classes, whānau",
             "my-classes panel: classes the leader teaches (none: the panel is left out)",
             "school panel: its classes, with their student counts",
@@ -31,6 +33,7 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
+            *DASHBOARD,
             "my-classes panel: my classes, with their student counts",
             "my-classes panel: students I also support, with their classes",
         ),

@@ -9,7 +9,13 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from tests.query_counts import rows_conversations, rows_learners, rows_partnerships, rows_weekly
+from tests.query_counts import (
+    rows_conversations,
+    rows_learners,
+    rows_partnerships,
+    rows_reports,
+    rows_weekly,
+)
 from tests.query_counts.pages import Page
 from tests.query_counts.scene import Scene
 
@@ -18,6 +24,7 @@ PAGES: list[Page] = [
     *rows_learners.PAGES,
     *rows_conversations.PAGES,
     *rows_weekly.PAGES,
+    *rows_reports.PAGES,
 ]
 
 PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
