@@ -21,7 +21,7 @@ from conversations.models import (
     Reflection,
     Slot,
 )
-from partnerships.demo import STEPS
+from partnerships.demo import STEPS, hard_to_reach
 from partnerships.models import Classroom, School, Student, Voice, WhanauLink
 
 NOTICED = [
@@ -48,6 +48,7 @@ def seed_conversations(
     if ConversationRound.objects.filter(school=school).exists():
         return 0
     rng = random.Random(seed)
+    quiet = hard_to_reach(school)
     tz = zoneinfo.ZoneInfo(school.timezone)
     now = timezone.now()
     classes = list(
@@ -91,7 +92,7 @@ def seed_conversations(
             linked.update({student.pk: student.linked for student in students})
             # Some families have booked; the rest show on the teacher's "not booked yet" list.
             for slot, student in zip(times[::2], students[:5], strict=False):
-                if student.linked:
+                if student.linked and student.pk not in quiet:
                     link = student.linked[0]
                     bookings.append(
                         Booking(
@@ -130,6 +131,8 @@ def seed_conversations(
         LearningConversation.objects.bulk_create(conversations)
         for conversation in conversations:
             link = next(iter(linked[conversation.student_id]), None)
+            if conversation.student_id in quiet:
+                continue
             if link and link.whanau.user_id and rng.random() < 0.5:
                 reflections.append(
                     Reflection(

@@ -153,8 +153,11 @@ def voice_balance(scope: Scope) -> Figure:
         empty=_("Nothing written in this period."),
     )
     class_ids = {class_id for class_id, _who, n in counts if n == 0 and class_id}
+    telling = []  # classes where staff wrote more than whānau and students together
     for classroom in Classroom.objects.filter(pk__in=class_ids).order_by("year_level", "name"):
         w, s, t = tally(0, classroom.pk)
+        if t > w + s:
+            telling.append(classroom.name)
         if w + s + t:
             table.add(
                 Cell(classroom.name, url=reverse("class_detail", args=[classroom.pk])),
@@ -176,16 +179,22 @@ def voice_balance(scope: Scope) -> Figure:
         w, s, t = tally(n)
         value = share(w + s, w + s + t)
         trend.append(Point(period.label, value, percent(value)))
+    heard = share(whanau + student, whanau + student + staff)
+    explanation = _(
+        "Of everything written on goals, updates and conversations, how much came from "
+        "whānau (%(whanau)s) and students (%(student)s) against staff (%(staff)s)."
+    ) % {"whanau": whanau, "student": student, "staff": staff}
+    if heard is not None and heard < 50:
+        explanation += " " + _("Under half: the school is doing most of the telling.")
+    if telling:
+        explanation += " " + _("Classes doing most of the telling: %(classes)s.") % {
+            "classes": ", ".join(telling)
+        }
     return Figure(
         key="voice",
         title=_("Voice balance"),
-        headline=percent(share(whanau + student, whanau + student + staff)),
-        explanation=_(
-            "Of everything written on goals, updates and conversations, how much came from "
-            "whānau (%(whanau)s) and students (%(student)s) against staff (%(staff)s). Under "
-            "half: the school is doing most of the telling."
-        )
-        % {"whanau": whanau, "student": student, "staff": staff},
+        headline=percent(heard),
+        explanation=explanation,
         trend_caption=_("Whānau and student share of what was written, by term"),
         trend=trend,
         tables=[table],
@@ -264,7 +273,7 @@ def conversations(scope: Scope) -> Figure:
         .filter(
             student__in=students,
             slot__starts_at__gte=scope.period.starts,
-            slot__starts_at__lt=scope.period.ends,
+            slot__starts_at__lt=scope.period.plan_ends,
         )
         .order_by()
         .values_list("slot__round__kind")
@@ -274,7 +283,7 @@ def conversations(scope: Scope) -> Figure:
         LearningConversation.objects.filter(
             student__in=students,
             follow_up_on__gte=scope.period.first,
-            follow_up_on__lte=scope.period.last,
+            follow_up_on__lte=scope.period.plan_last,
         )
         .order_by()
         .values_list("kind")
@@ -319,9 +328,9 @@ def conversations(scope: Scope) -> Figure:
         title=_("Conversations"),
         headline=f"{total_held} / {total_planned}",
         explanation=_(
-            "%(held)s conversations held against %(planned)s planned (booked times, follow-ups "
-            "and transition conversations due). %(overdue)s transition conversations are "
-            "overdue now."
+            "%(held)s conversations held so far against %(planned)s planned in the period "
+            "(booked times, follow-ups and transition conversations due). %(overdue)s "
+            "transition conversations are overdue now."
         )
         % {"held": total_held, "planned": total_planned, "overdue": transitions["overdue_now"]},
         trend_caption=_("Conversations held, by term"),
@@ -376,7 +385,8 @@ def transition_counts(scope: Scope) -> dict:
         due_in_period=Count(
             "pk",
             filter=Q(
-                start_date__gte=scope.period.first - days, start_date__lte=scope.period.last - days
+                start_date__gte=scope.period.first - days,
+                start_date__lte=scope.period.plan_last - days,
             ),
         ),
         overdue_now=Count("pk", filter=overdue_transition_q(scope)),

@@ -21,6 +21,17 @@ class Period:
     first: datetime.date
     last: datetime.date
     zone: zoneinfo.ZoneInfo
+    # What is planned counts to the end of the term, though what happened counts to today.
+    planned_until: datetime.date | None = None
+
+    @property
+    def plan_last(self) -> datetime.date:
+        return max(self.last, self.planned_until or self.last)
+
+    @property
+    def plan_ends(self) -> datetime.datetime:
+        day_after = self.plan_last + datetime.timedelta(days=1)
+        return datetime.datetime.combine(day_after, datetime.time(), tzinfo=self.zone)
 
     @property
     def starts(self) -> datetime.datetime:
@@ -59,7 +70,8 @@ def this_term(school: School, today: datetime.date, terms: list[Term]) -> Period
     school's last ten weeks."""
     if terms:
         term = terms[-1]
-        return Period(term.name, term.starts_on, min(term.ends_on, today), school.zone)
+        last = min(term.ends_on, today)
+        return Period(term.name, term.starts_on, last, school.zone, planned_until=term.ends_on)
     return Period(
         _("Last 10 weeks"), today - datetime.timedelta(weeks=10, days=-1), today, school.zone
     )

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate, WeekSend
-from partnerships.demo import STEPS
+from partnerships.demo import STEPS, hard_to_reach
 from partnerships.models import School, Student, Voice, WhanauLink
 
 LEARNED = [
@@ -34,6 +34,7 @@ def seed_updates(*, school: School, keep_free: frozenset[int] = frozenset(), see
     if WeeklyUpdate.objects.filter(student__school=school).exists():
         return 0
     rng = random.Random(seed)
+    quiet = hard_to_reach(school)
     now = timezone.now()
     this_week = school.week_of(now)
     last_week = this_week - datetime.timedelta(days=7)
@@ -93,6 +94,7 @@ def seed_updates(*, school: School, keep_free: frozenset[int] = frozenset(), see
             if update.week != last_week:
                 continue
             student = by_pk[update.student_id]
+            heard = student.pk not in quiet
             for link in student.linked:
                 if link.receives_weekly_update and link.whanau.email:
                     deliveries.append(
@@ -103,9 +105,13 @@ def seed_updates(*, school: School, keep_free: frozenset[int] = frozenset(), see
                             status=UpdateDelivery.Status.SENT,
                             sent_at=sent,
                             attempts=1,
+                            # Most families open it from the email over the weekend.
+                            read_at=min(now, sent + datetime.timedelta(hours=rng.randint(2, 60)))
+                            if heard and rng.random() < 0.7
+                            else None,
                         )
                     )
-            if student.linked and student.linked[0].whanau.user_id and rng.random() < 0.4:
+            if heard and student.linked and student.linked[0].whanau.user_id and rng.random() < 0.4:
                 replies.append(
                     UpdateReply(
                         update=update,

@@ -39,7 +39,7 @@ from partnerships.demo.constants import (
 from partnerships.demo.families import SchoolPlan, school_plans
 from partnerships.demo.logins import ensure_demo_logins
 from partnerships.demo.school import build_school
-from partnerships.demo.steps import STEPS, leave_free
+from partnerships.demo.steps import STEPS, hard_to_reach, leave_free
 from partnerships.models import CARD_ALPHABET, CARD_CODE_LENGTH, School
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "SchoolPlan",
     "SeedResult",
     "ensure_demo_logins",
+    "hard_to_reach",
     "leave_free",
     "school_plans",
     "seed",

@@ -9,15 +9,16 @@ whatever is registered::
 
 A step is called with plain data: ``school`` (the demo school) and ``keep_free``
 (ids of the students a visitor signs in as, whose own work this week is left for
-them to do). It makes its rows once (a school that already has them is left as
+them to do). Steps that write what whānau do leave out the families ``hard_to_reach``
+names. It makes its rows once (a school that already has them is left as
 it is) and returns how many it made; the command prints
 "<school>: <count> <description>" when that is more than none.
 """
 
 from collections.abc import Iterator
 
-from partnerships.demo.constants import DEMO_CARD_CODE
-from partnerships.models import School, SignInCard
+from partnerships.demo.constants import DEMO_CARD_CODE, WHANAU_EMAIL
+from partnerships.models import School, SignInCard, Student
 from partnerships.registry import Registry
 
 
@@ -43,3 +44,17 @@ def leave_free(school: School) -> frozenset[int]:
             "student_id", flat=True
         )
     )
+
+
+def hard_to_reach(school: School) -> frozenset[int]:
+    """Students whose whānau the demo leaves unreached: no comment, agreement, reply, booking
+    or reflection from them, so the dashboard has families to follow up. Every seventh
+    student, never the tamariki of the printed logins (a visitor tries those)."""
+    students = (
+        Student.objects.filter(school=school)
+        .exclude(whanau_links__whanau__email=WHANAU_EMAIL)
+        .exclude(sign_in_cards__code=DEMO_CARD_CODE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return frozenset(list(students)[3::7])
