@@ -33,9 +33,9 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
-            *DASHBOARD,
             "my-classes panel: my classes, with their student counts",
             "my-classes panel: students I also support, with their classes",
+            *DASHBOARD,
         ),
         given=lambda s: s.assigned_student,
         more=lambda s: s.more_classes(show_teachers=False) + s.more_assigned_students(),
