@@ -70,8 +70,14 @@ def test_refuses_production_settings(settings):
 
 
 def test_the_apps_register_their_demo_steps_in_order():
-    """Goals, then conversations, then weekly updates: each app adds its step when it loads."""
-    assert [step.name for step in demo.STEPS] == ["goals", "conversations", "weekly_updates"]
+    """Goals, conversations, weekly updates, then the dashboard's story: each app adds its
+    step when it loads."""
+    assert [step.name for step in demo.STEPS] == [
+        "goals",
+        "conversations",
+        "weekly_updates",
+        "telling",
+    ]
 
 
 def test_every_registered_step_runs_for_the_demo_school():
@@ -105,7 +111,7 @@ def test_a_registered_step_gets_the_school_and_the_students_to_leave_free(monkey
     assert keep_free == {card_student}
     lines = output.splitlines()
     late_line = lines.index(f"{demo.DEMO_SCHOOL}: 3 late rows")
-    assert lines[late_line - 1].endswith("weekly updates (last week's sent)")
+    assert lines[late_line - 1].endswith("reminders from a class that tells more")
     assert "late rows" not in _seed()  # nothing made the second time: no line
 
 

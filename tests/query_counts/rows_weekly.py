@@ -20,6 +20,13 @@ UPDATE_DETAIL = (
     "the update, with student, school, goal and author, if visible to me",
     "its replies, with authors",
 )
+# Whānau opening an update they were sent: it counts as read (an UPDATE, matching no row
+# after the first time).
+WHANAU_UPDATE_DETAIL = (
+    *UPDATE_DETAIL[:-1],
+    "mark my delivery of it read",
+    UPDATE_DETAIL[-1],
+)
 
 
 def _read_link(scene) -> str:
@@ -74,7 +81,7 @@ PAGES = [
         "weekly_update_detail",
         "whanau",
         lambda s: reverse("weekly_update_detail", args=[s.update.pk]),
-        UPDATE_DETAIL,
+        WHANAU_UPDATE_DETAIL,
         more=lambda s: s.more_replies(),
     ),
     Page(
