@@ -1,10 +1,15 @@
-"""Who may see and change goals, next steps, evidence and comments: built on the students a
-person may see (``partnerships.access``)."""
+"""Who may see and change goals, next steps, evidence, comments and inquiry steps: built on the
+students a person may see (``partnerships.access``)."""
 
 from django.db.models import Q, QuerySet
 
-from learners.models import Evidence, Goal, GoalComment, NextStep
-from partnerships.access import signed_in, students_managed_by, students_visible_to
+from learners.models import Evidence, Goal, GoalComment, InquiryStep, NextStep
+from partnerships.access import (
+    own_whanau_links,
+    signed_in,
+    students_managed_by,
+    students_visible_to,
+)
 
 
 def goals_visible_to(user) -> QuerySet[Goal]:
@@ -49,3 +54,14 @@ def comments_visible_to(user) -> QuerySet[GoalComment]:
 
 def comments_hideable_by(user) -> QuerySet[GoalComment]:
     return GoalComment.objects.filter(goal__in=goals_managed_by(user))
+
+
+def inquiry_steps_visible_to(user) -> QuerySet[InquiryStep]:
+    """Every step to the student's leaders and teachers; to whānau with access, the steps
+    shared with them. The student sees none: a child need not be told they are a priority."""
+    if not signed_in(user):
+        return InquiryStep.objects.none()
+    return InquiryStep.objects.filter(
+        Q(student__in=students_managed_by(user))
+        | Q(student__in=own_whanau_links(user).values("student_id"), shared_with_whanau=True)
+    )

@@ -1,8 +1,9 @@
-"""Demo goals for the demo school: goals, next steps, activities, agreements, comments, evidence.
+"""Demo goals for the demo school: goals, next steps, activities, agreements, comments, evidence;
+and the inquiry cycle for a few priority learners.
 
 Written straight to the tables in bulk (it is fictional data), once per school:
-a school that already has goals is left as it is. Registered as a step of
-``manage.py seed_demo`` when the app loads (``LearnersConfig.ready``).
+a school that already has goals (or inquiry steps) is left as it is. Registered as
+one step of ``manage.py seed_demo`` when the app loads (``LearnersConfig.ready``).
 """
 
 import datetime
@@ -12,9 +13,17 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from learners.models import Evidence, Goal, GoalAgreement, GoalComment, HomeActivity, NextStep
-from partnerships.demo import STEPS
-from partnerships.models import School, Student, Voice, WhanauLink
+from learners.models import (
+    Evidence,
+    Goal,
+    GoalAgreement,
+    GoalComment,
+    HomeActivity,
+    InquiryStep,
+    NextStep,
+)
+from partnerships.demo import STEPS, TEACHER_EMAIL, WHANAU_EMAIL, hard_to_reach
+from partnerships.models import Classroom, School, Staff, Student, Voice, WhanauLink
 
 # (learning area, title, what success looks like, next steps as (text, where, taken by))
 GOALS = [
@@ -83,10 +92,13 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
     """Give the school's students goals to look at, if it has none yet. Returns goals made.
 
     Students in ``keep_free`` get goals too: signed in as them, a visitor has goals to see.
+    The school's priority learners get their inquiries here as well (``seed_inquiries``).
     """
+    seed_inquiries(school=school, keep_free=keep_free)
     if Goal.objects.filter(student__school=school).exists():
         return 0
     rng = random.Random(seed)
+    quiet = hard_to_reach(school)
     areas = {area.name: area for area in school.learning_areas.all()}
     dispositions = list(school.dispositions.all())
     students = list(
@@ -111,7 +123,12 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
             )
             for offset in range(1 + index % 2):
                 area, title, success, steps = GOALS[(index + offset * 3) % len(GOALS)]
-                whanau = [link.whanau.user for link in student.linked if link.whanau.user]
+                # The families the demo leaves unreached propose, agree and say nothing.
+                whanau = [
+                    link.whanau.user
+                    for link in student.linked
+                    if link.whanau.user and student.pk not in quiet
+                ]
                 proposer_voice, proposer = rng.choice(
                     [
                         (Voice.TEACHER, teacher),
@@ -203,3 +220,127 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
             ]
         )
     return len(goals)
+
+
+# The inquiry cycle ----------------------------------------------------------------------------
+
+S = InquiryStep.Stage
+# Each priority learner's inquiry so far, one step a line: ((stage, days ago, author, shared
+# with whānau, where), text). The author is their teacher, a leader or their whānau.
+INQUIRIES = [
+    [  # under way with whānau: it has a whānau entry, and is the demo whānau's to see
+        ((S.IDENTIFY, 63, "teacher", False, ""), "Well behind in multiplication; avoids maths."),
+        ((S.KNOW, 56, "teacher", True, ""), "A confident speaker who learns by talking it out."),
+        ((S.RESPOND, 49, "teacher", True, "both"), "Times-table games each morning and at home."),
+        ((S.RESPOND, 35, "whanau", True, "home"), "We play times-table snap after dinner."),
+        ((S.IMPACT, 12, "teacher", True, ""), "Knows the 2s, 5s and 10s; answers in maths now."),
+    ],
+    [  # stalled: nothing written for over six weeks
+        ((S.IDENTIFY, 70, "leader", False, ""), "Reading two levels below expected."),
+        ((S.KNOW, 50, "teacher", False, ""), "Loves animals; tells long stories about the dog."),
+    ],
+    [
+        ((S.IDENTIFY, 40, "teacher", False, ""), "Away a day most weeks; quiet when back."),
+        ((S.KNOW, 33, "teacher", True, ""), "Speaks Samoan at home; loves teaching us words."),
+        ((S.RESPOND, 20, "teacher", True, "school"), "Looks after the class garden each day."),
+    ],
+    [  # round the whole cycle, and refocused
+        ((S.IDENTIFY, 68, "leader", False, ""), "Writes a few words a week: nothing to say."),
+        ((S.KNOW, 60, "teacher", True, ""), "A keen gamer who explains every level in detail."),
+        ((S.RESPOND, 45, "teacher", True, "both"), "Writes game walkthroughs for younger ones."),
+        ((S.IMPACT, 20, "teacher", True, ""), "Three walkthroughs in three weeks, with headings."),
+        ((S.REFOCUS, 6, "teacher", False, ""), "Next: paragraphs, on something beyond games."),
+    ],
+    [  # just identified
+        ((S.IDENTIFY, 25, "teacher", False, ""), "Finds group work hard; often works alone."),
+    ],
+]
+
+
+def seed_inquiries(*, school: School, keep_free: frozenset[int] = frozenset()) -> int:
+    """Give a few students an inquiry at different stages, and leave at least one priority
+    learner not started. Returns steps made; a school with any inquiry step is left as it is.
+
+    The first inquiry goes to one of the demo whānau's tamariki, so their login has a shared
+    step to see and add to; the next to the demo teacher's class. The children in
+    ``keep_free`` are left out: a visitor signs in as one, and a child need not see that
+    they are a priority learner.
+    """
+    if InquiryStep.objects.filter(student__school=school).exists():
+        return 0
+    students = list(
+        Student.objects.filter(school=school)
+        .exclude(pk__in=keep_free)
+        .select_related("classroom")
+        .prefetch_related("classroom__teachers")
+        .order_by("pk")
+    )
+    demo_family = set(
+        WhanauLink.objects.with_access()
+        .filter(student__school=school, whanau__user__email=WHANAU_EMAIL)
+        .values_list("student_id", flat=True)
+    )
+    demo_class = set(
+        Classroom.teachers.through.objects.filter(
+            classroom__school=school, user__email=TEACHER_EMAIL
+        ).values_list("classroom_id", flat=True)
+    )
+    ranked = sorted(
+        students,
+        key=lambda s: (
+            s.pk not in demo_family,
+            s.classroom_id not in demo_class,
+            not s.is_priority_learner,
+        ),
+    )
+    chosen, rest = ranked[: len(INQUIRIES)], ranked[len(INQUIRIES) :]
+    not_started = [s for s in rest if s.is_priority_learner] or rest[:1]
+    leader = (
+        Staff.objects.filter(school=school, role=Staff.Role.LEADER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    now = timezone.now()
+    steps = []
+    for student, inquiry in zip(chosen, INQUIRIES, strict=False):
+        teacher = next(iter(student.classroom.teachers.all()), None) if student.classroom else None
+        from_whanau = any(who == "whanau" for (_, _, who, _, _), _text in inquiry)
+        authors = {
+            "teacher": (teacher, Voice.TEACHER),
+            "leader": (leader.user if leader else None, Voice.LEADER),
+            "whanau": (_whanau_user(student) if from_whanau else None, Voice.WHANAU),
+        }
+        for (stage, days, who, shared, where), text in inquiry:
+            author, voice = authors[who]
+            if author is None and who == "whanau":
+                continue  # no whānau who sign in: nobody to have written it
+            steps.append(
+                InquiryStep(
+                    student=student,
+                    stage=stage,
+                    text=text,
+                    where=where,
+                    shared_with_whanau=shared,
+                    author=author,
+                    voice=voice,
+                    created_at=now - datetime.timedelta(days=days, hours=days % 7),
+                )
+            )
+    with transaction.atomic():
+        Student.objects.filter(pk__in=[s.pk for s in chosen + not_started]).update(
+            is_priority_learner=True
+        )
+        InquiryStep.objects.bulk_create(steps)
+    return len(steps)
+
+
+def _whanau_user(student: Student):
+    """The demo whānau login if they are this child's whānau, or else their first whānau."""
+    links = (
+        WhanauLink.objects.with_access()
+        .filter(student=student, whanau__user__isnull=False)
+        .select_related("whanau__user")
+    )
+    link = links.filter(whanau__user__email=WHANAU_EMAIL).first() or links.order_by("pk").first()
+    return link.whanau.user if link else None

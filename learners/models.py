@@ -1,4 +1,5 @@
-"""What a learner learns: goals written together, next steps, evidence, and talk about them."""
+"""What a learner learns: goals written together, next steps, evidence, talk about them, and
+the inquiry cycle for priority learners."""
 
 import secrets
 
@@ -330,3 +331,51 @@ class CommentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.comment_id} → user {self.recipient_id}"
+
+
+class InquiryStep(models.Model):
+    """One dated, signed step of the inquiry cycle for a priority learner.
+
+    The stages run in the order they are declared: identify, know the learner, respond with
+    deliberate actions, recognise impact, refocus. Whānau see the steps shared with them and
+    may add to those stages; what they write is always shared.
+    """
+
+    class Stage(models.TextChoices):
+        IDENTIFY = "identify", _("Why a priority")
+        KNOW = "know", _("Knowing the learner")
+        RESPOND = "respond", _("Deliberate actions")
+        IMPACT = "impact", _("Evidence of impact")
+        REFOCUS = "refocus", _("Next focus")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="inquiry_steps")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    text = models.TextField(_("what we know, did or saw"), max_length=4000)
+    where = models.CharField(
+        _("where"),
+        max_length=8,
+        choices=NextStep.Where.choices,
+        blank=True,
+        help_text=_("For deliberate actions: at school, at home or both."),
+    )
+    shared_with_whanau = models.BooleanField(_("shared with whānau"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    voice = models.CharField(max_length=16, choices=Voice.choices)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inquiry step")
+        verbose_name_plural = _("inquiry steps")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["student", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(voice=Voice.WHANAU) | models.Q(shared_with_whanau=True),
+                name="inquiry_whanau_step_shared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.text[:50]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learners import views
+from learners import inquiry_views, views
 
 urlpatterns = [
     path("students/<int:pk>/goals/", views.goal_list, name="goal_list"),
@@ -20,4 +20,9 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
     path("inbox/", views.inbox, name="inbox"),
+    path(
+        "students/<int:student_id>/inquiry/",
+        inquiry_views.inquiry_detail,
+        name="inquiry_detail",
+    ),
 ]

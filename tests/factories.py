@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from conversations.models import ConversationRound, LearningConversation, Slot
-from learners.models import Goal, GoalComment, NextStep
+from learners.models import Goal, GoalComment, InquiryStep, NextStep
 from partnerships.models import (
     Classroom,
     School,
@@ -182,3 +182,15 @@ class SlotFactory(factory.django.DjangoModelFactory):
             + datetime.timedelta(days=3, minutes=15 * n)
         )
     )
+
+
+class InquiryStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InquiryStep
+
+    student = factory.SubFactory(StudentFactory)
+    stage = InquiryStep.Stage.KNOW
+    text = factory.Sequence(
+        lambda n: f"Inquiry {n:04d}: loves telling stories about the family dog"
+    )
+    voice = Voice.TEACHER

@@ -14,7 +14,7 @@ from django.utils import timezone
 from conversations.models import Booking, TimeRequest
 from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
-from learners.models import Evidence, GoalComment
+from learners.models import Evidence, GoalComment, InquiryStep
 from partnerships.models import Invitation, Voice, hash_key
 from tests import factories
 from tests.factories import PNG
@@ -65,6 +65,16 @@ class Things:
     def second_step(self):
         """After ``step``, so moving it up changes the order."""
         return factories.NextStepFactory(goal=self.world.goal, position=self.step.position + 1)
+
+    @cached_property
+    def inquiry_step(self) -> InquiryStep:
+        """A step of the student's inquiry their teacher has shared with whānau."""
+        return factories.InquiryStepFactory(
+            student=self.world.student,
+            stage=InquiryStep.Stage.KNOW,
+            author=self.world.teacher,
+            shared_with_whanau=True,
+        )
 
     @cached_property
     def whanau_comment(self) -> GoalComment:

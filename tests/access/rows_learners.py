@@ -1,4 +1,5 @@
-"""Rows for the learners app's URLs: goals, next steps, evidence, comments, the inbox."""
+"""Rows for the learners app's URLs: goals, next steps, evidence, comments, the inbox, and the
+inquiry of a priority learner."""
 
 from django.urls import reverse
 
@@ -19,6 +20,8 @@ GOAL = {
     "success_criteria": "I can swim a length of the pool without stopping.",
 }
 STEP = {"text": "Practise kicking at the pool on Saturdays", "where": "home", "taken_by": "whanau"}
+# Staff and whānau with access, once a stage is shared with them; never the student.
+INQUIRY_TEAM = ("leader", "teacher", "whanau")
 
 
 ROWS = {
@@ -123,5 +126,12 @@ ROWS = {
         url=lambda t: reverse("inbox"),
         get=only(ANY_STAFF, PAGE),
         post=GET_ONLY,
+    ),
+    # The inquiry, with a step shared with whānau: they see it and add to that stage.
+    "inquiry_detail": Row(
+        url=lambda t: reverse("inquiry_detail", args=[t.inquiry_step.student_id]),
+        get=only(INQUIRY_TEAM, PAGE),
+        post=only(INQUIRY_TEAM, SAVED),
+        data=lambda t: {"stage": "know", "text": "He talks about the marae all the way home."},
     ),
 }

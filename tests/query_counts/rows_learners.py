@@ -1,4 +1,5 @@
-"""Goal pages: a student's goals, a goal with its steps, evidence and talk, and the inbox."""
+"""Goal pages: a student's goals, a goal with its steps, evidence and talk, the inbox, and the
+inquiry of a priority learner."""
 
 from django.urls import reverse
 
@@ -23,6 +24,13 @@ GOAL_DETAIL = (
     "its comments I may see, with authors and who hid them",
 )
 GOAL_FORM_CHOICES = ("learning area choices", "disposition choices")
+INQUIRY = (
+    *SIGNED_IN,
+    "the student, with class and school, if visible to me",
+    RELATION,
+    "the inquiry steps I may see (whānau: shared ones), with their authors",
+    *AUDIT_VIEWED,
+)
 
 
 def _goal_list(scene) -> str:
@@ -109,5 +117,21 @@ PAGES = [
         ),
         given=lambda s: s.inbox_comment,
         more=lambda s: s.more_inbox(),
+    ),
+    Page(
+        "inquiry_detail",
+        "teacher",
+        lambda s: reverse("inquiry_detail", args=[s.world.student.pk]),
+        INQUIRY,
+        given=lambda s: s.inquiry_step,
+        more=lambda s: s.more_inquiry_steps(),
+    ),
+    Page(
+        "inquiry_detail",
+        "whanau",
+        lambda s: reverse("inquiry_detail", args=[s.world.student.pk]),
+        INQUIRY,
+        given=lambda s: s.inquiry_step,
+        more=lambda s: s.more_inquiry_steps(),
     ),
 ]

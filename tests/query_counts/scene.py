@@ -569,3 +569,28 @@ class Scene:
             )
             shown += [student.full_name, classroom.name]
         return shown
+
+    # ------------------------------------------------------------------------------------------
+    # The inquiry of a priority learner (learners/inquiry_views.py).
+
+    def _inquiry_step(self, stage, author) -> list[str]:
+        step = factories.InquiryStepFactory(
+            student=self.world.student, stage=stage, author=author, shared_with_whanau=True
+        )
+        return [step.text, author.name]
+
+    @cached_property
+    def inquiry_step(self) -> list[str]:
+        """The student is a priority learner, with a step shared with whānau."""
+        self.world.student.is_priority_learner = True
+        self.world.student.save(update_fields=["is_priority_learner"])
+        return self._inquiry_step("know", self.world.teacher)
+
+    def more_inquiry_steps(self) -> list[str]:
+        """Shared steps at other stages, each by another member of staff."""
+        self.inquiry_step  # noqa: B018
+        shown = []
+        for stage in ("identify", "respond", "impact")[:MORE]:
+            author = factories.StaffFactory(school=self.world.school).user
+            shown += self._inquiry_step(stage, author)
+        return shown
