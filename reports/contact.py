@@ -1,7 +1,8 @@
 """What counts as a family taking part, and whose voice each contribution is.
 
 Whānau take part when they comment on a goal, agree to or propose one, add evidence,
-reply to a weekly update, book a conversation, come to one, or reflect on it afterwards:
+reply to a weekly update, book a conversation, come to one, reflect on it afterwards, or
+add to a priority learner's inquiry:
 each is two-way contact, not the school telling. Everything here is an SQL expression on
 a student queryset (``OuterRef("pk")`` is the student), so a figure is one query whatever
 the number of students.
@@ -20,7 +21,7 @@ from conversations.models import (
     UpdateReply,
     WeeklyUpdate,
 )
-from learners.models import Evidence, Goal, GoalAgreement, GoalComment
+from learners.models import Evidence, Goal, GoalAgreement, GoalComment, InquiryStep
 from partnerships.models import Voice
 
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -52,6 +53,7 @@ def _sources() -> list[Source]:
         Source(Evidence.objects.all(), "goal__student", "created_at", "voice"),
         Source(UpdateReply.objects.all(), "update__student", "created_at", "voice"),
         Source(Reflection.objects.all(), "conversation__student", "created_at", "voice"),
+        Source(InquiryStep.objects.all(), "student", "created_at", "voice"),
     ]
 
 

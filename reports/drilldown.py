@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from learners.inquiry import STAGES, with_inquiry
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Student, Voice, WhanauLink
 from reports.contact import LONG_AGO, last_contact, whanau_took_part
@@ -35,6 +37,14 @@ def _goal_without_whanau(scope: Scope) -> Q:
     return Q(Exists(goals.exclude(Exists(agreed))))
 
 
+def _at_stage(stage: str):
+    def which(scope: Scope) -> Q:
+        latest = with_inquiry(Student.objects.filter(is_priority_learner=True))
+        return Q(pk__in=latest.filter(inquiry_stage=stage or None).values("pk"))
+
+    return which
+
+
 DRILLS = {
     "engaged": Drill(
         gettext_lazy("Students whose whānau took part"),
@@ -52,6 +62,16 @@ DRILLS = {
         gettext_lazy("Students with an active goal whānau haven’t agreed to"),
         _goal_without_whanau,
     ),
+    "inquiry_none": Drill(
+        gettext_lazy("Priority learners whose inquiry has not started"), _at_stage("")
+    ),
+    **{
+        f"inquiry_{stage.value}": Drill(
+            format_lazy(gettext_lazy("Priority learners at “{stage}”"), stage=stage.label),
+            _at_stage(stage.value),
+        )
+        for stage in STAGES
+    },
 }
 
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conversations.models import Booking, LearningConversation, UpdateDelivery, UpdateReply
 from conversations.weekly.models import WeeklyUpdate
+from learners.inquiry import inquiry_summary
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Classroom, Voice
 from reports.contact import voice_sources, whanau_took_part
@@ -455,6 +457,45 @@ def weekly_updates(scope: Scope, students_count: int) -> Figure:
     )
 
 
+def inquiries(scope: Scope) -> Figure:
+    """Priority learners at each stage of the inquiry cycle, and how long since their last
+    step. One query."""
+    stages = inquiry_summary(scope.students, now=scope.now)
+    total = sum(stage["count"] for stage in stages)
+    table = Table(
+        key="inquiry",
+        caption=_("Priority learners by stage of their inquiry"),
+        headers=[_("Stage"), _("Priority learners"), _("Longest since their last step")],
+    )
+    for stage in stages:
+        days = stage["oldest_days"]
+        table.add(
+            stage["label"],
+            Cell(str(stage["count"]), number=True),
+            Cell(
+                "–"
+                if days is None
+                else ngettext("%(days)s day", "%(days)s days", days) % {"days": days},
+                number=True,
+            ),
+        )
+    return Figure(
+        key="inquiry",
+        title=_("Priority learners"),
+        headline=str(total),
+        explanation=_(
+            "Where each priority learner’s inquiry is: why they are a priority, knowing them, "
+            "deliberate actions at school and at home, evidence of impact, the next focus."
+        ),
+        tables=[table],
+        drill=[
+            (f"inquiry_{stage['stage'] or 'none'}", stage["label"], stage["count"])
+            for stage in stages
+            if stage["count"]
+        ],
+    )
+
+
 def all_figures(scope: Scope) -> list[Figure]:
     """Every figure of the dashboard, in the order a leader reads them."""
     engaged = engagement(scope)
@@ -465,4 +506,5 @@ def all_figures(scope: Scope) -> list[Figure]:
         co_construction(scope),
         conversations(scope),
         weekly_updates(scope, students_count),
+        inquiries(scope),
     ]

@@ -25,6 +25,7 @@ FIGURES = (
     "voice: evidence, by class and voice",
     "voice: replies to updates, by class and voice",
     "voice: reflections on conversations, by class and voice",
+    "voice: steps of priority learners' inquiries, by class and voice",
     "voice: weekly updates written by students, by class",
     "voice: the names of the classes in the table",
     "co-construction: active goals agreed and proposed, and each term's (one aggregate)",
@@ -33,6 +34,7 @@ FIGURES = (
     "conversations: follow-ups due in the period, by kind",
     "transitions: students who started, on time, late, overdue (one aggregate)",
     "weekly updates: written, approved, sent, read, replied to (one aggregate)",
+    "inquiries: priority learners by the stage of their latest step (one aggregate)",
 )
 # The whole dashboard, wherever it is shown (its page, and staff home pages).
 DASHBOARD = (

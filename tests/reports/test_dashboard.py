@@ -14,7 +14,7 @@ from conversations.models import (
     UpdateReply,
     WeeklyUpdate,
 )
-from learners.models import GoalAgreement, GoalComment
+from learners.models import GoalAgreement, GoalComment, InquiryStep
 from partnerships.models import Term, Voice
 from tests import factories
 
@@ -257,3 +257,32 @@ def test_without_terms_the_trend_is_of_ten_week_blocks(client, world):
     response = client.get(reverse("dashboard"))
     assert len(_figures(response)["engagement"].trend) == 4
     assert response.context["scope"].period.label == "Last 10 weeks"
+
+
+def test_priority_learners_by_stage_of_their_inquiry(client, world, term):
+    """Each stage's count opens its learners; the priority filter narrows every figure."""
+    world.classmate.is_priority_learner = True
+    world.classmate.save()
+    factories.InquiryStepFactory(student=world.classmate, stage=InquiryStep.Stage.IDENTIFY)
+    world.student.is_priority_learner = True
+    world.student.save()
+    client.force_login(world.teacher)
+    response = client.get(reverse("dashboard") + "?priority=1")
+    figure = _figures(response)["inquiry"]
+    counts = {row[0].text: row[1].text for row in figure.tables[0].rows}
+    assert counts["Not started"] == "1"
+    assert counts["Why a priority"] == "1"
+    assert ("inquiry_identify", "Why a priority", 1) in figure.drill
+    assert response.context["scope"].students.count() == 2
+    response = client.get(reverse("dashboard_students") + "?figure=inquiry_identify")
+    assert world.classmate.last_name in _text(response)
+    assert world.student.last_name not in response.content.decode()
+    response = client.get(reverse("dashboard_students") + "?figure=inquiry_none")
+    assert world.student.last_name in _text(response)
+
+
+def test_whanau_adding_to_an_inquiry_counts_as_taking_part(client, world, term):
+    """A whānau entry in a shared stage is two-way contact."""
+    factories.InquiryStepFactory(student=world.student, voice=Voice.WHANAU, shared_with_whanau=True)
+    client.force_login(world.teacher)
+    assert _figures(client.get(reverse("dashboard")))["engagement"].headline == "50%"
