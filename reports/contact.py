@@ -11,8 +11,10 @@ the number of students.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from conversations.models import (
     Booking,
@@ -22,7 +24,7 @@ from conversations.models import (
     WeeklyUpdate,
 )
 from learners.models import Evidence, Goal, GoalAgreement, GoalComment, InquiryStep
-from partnerships.models import Voice
+from partnerships.models import Student, Voice
 
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
@@ -68,51 +70,80 @@ def voice_sources() -> list[Source]:
     return [*written, Source(updates, "student", "submitted_at", None)]
 
 
-def whanau_took_part(starts, ends) -> Q:
-    """Any two-way contact from a student's whānau in [starts, ends)."""
-    student = OuterRef("pk")
-    took_part = Q(
-        Exists(Booking.objects.filter(student=student, created_at__gte=starts, created_at__lt=ends))
-    )
-    took_part |= Q(
-        Exists(
-            LearningConversation.objects.filter(
-                student=student,
-                held_at__gte=starts,
-                held_at__lt=ends,
-                whanau_attendees__isnull=False,
-            )
-        )
-    )
-    for source in _sources():
-        rows = source.between(source.of_whanau(), starts, ends)
-        took_part |= Q(Exists(rows.filter(**{source.student: student})))
-    return took_part
-
-
-def last_contact():
-    """When a student's whānau last took part, or None: for the worklist's rows only."""
-    student = OuterRef("pk")
-    latest = [
-        Subquery(
-            Booking.objects.filter(student=student)
-            .order_by()
-            .values("student")
-            .annotate(at=Max("created_at"))
-            .values("at")
-        ),
-        Subquery(
-            LearningConversation.objects.filter(student=student, whanau_attendees__isnull=False)
-            .order_by()
-            .values("student")
-            .annotate(at=Max("held_at"))
-            .values("at")
-        ),
+def _activity(students: QuerySet, since, until, columns) -> QuerySet:
+    """Every time whānau of ``students`` took part in [since, until), as one UNION ALL of rows
+    ``(sid, *columns)``; ``columns(at_field)`` names what else each row carries."""
+    ids = students.order_by().values("pk")
+    conversations = LearningConversation.objects.filter(whanau_attendees__isnull=False)
+    parts = [
+        (Booking.objects.all(), "student", "created_at"),
+        (conversations, "student", "held_at"),
+        *((source.of_whanau(), source.student, source.at) for source in _sources()),
     ]
-    for source in _sources():
-        rows = source.of_whanau().filter(**{source.student: student}).order_by()
-        latest.append(
-            Subquery(rows.values(source.student).annotate(at=Max(source.at)).values("at"))
+    rows = [
+        rows.filter(**{f"{student}__in": ids, f"{at}__gte": since, f"{at}__lt": until})
+        .order_by()
+        .values(sid=F(student), **columns(at))
+        for rows, student, at in parts
+    ]
+    return rows[0].union(*rows[1:], all=True).order_by()
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def took_part_counts(students: QuerySet, periods) -> list[int]:
+    """How many of ``students`` had whānau take part in each period: one pass over what
+    whānau did, in one query, however many periods and students."""
+    since = min(period.starts for period in periods)
+    until = max(period.ends for period in periods)
+
+    def in_each(at: str) -> dict:
+        return {
+            f"p{n}": Case(
+                When(**{f"{at}__gte": period.starts, f"{at}__lt": period.ends}, then=Value(1)),
+                default=Value(0),
+            )
+            for n, period in enumerate(periods)
+        }
+
+    sql, params = _sql(_activity(students, since, until, in_each))
+    counts = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN activity.p{n} = 1 THEN activity.sid END)"
+        for n in range(len(periods))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts} FROM ({sql}) activity", params)  # noqa: S608  ours
+        return list(cursor.fetchone())
+
+
+def took_part_q(students: QuerySet, since, until) -> Q:
+    """A student whose whānau took part in [since, until); ``~`` of it: not reached."""
+    sql, params = _sql(_activity(students, since, until, lambda at: {}))
+    # Our own SQL, compiled by the ORM with its parameters kept apart.
+    outer = f"SELECT activity.sid FROM ({sql}) activity"  # noqa: S608
+    return Q(pk__in=RawSQL(outer, params))  # noqa: S611
+
+
+def last_took_part(student_ids) -> dict[int, datetime.datetime]:
+    """When each student's whānau last took part, for the few rows a worklist shows."""
+    students = Student.objects.filter(pk__in=list(student_ids))
+    activity = _activity(
+        students, LONG_AGO, timezone.now() + datetime.timedelta(days=366), lambda at: {"at": F(at)}
+    )
+    sql, params = _sql(activity)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT activity.sid, MAX(activity.at) FROM ({sql}) activity GROUP BY activity.sid",  # noqa: S608
+            params,
         )
-    # GREATEST ignores NULLs on PostgreSQL but not on SQLite: give each a floor first.
-    return Greatest(*(Coalesce(value, Value(LONG_AGO)) for value in latest))
+        return {sid: _as_datetime(at) for sid, at in cursor.fetchall()}
+
+
+def _as_datetime(value) -> datetime.datetime:
+    """PostgreSQL returns an aware datetime; SQLite, the UTC text it stores."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value

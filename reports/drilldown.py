@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from learners.inquiry import STAGES, with_inquiry
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Student, Voice, WhanauLink
-from reports.contact import LONG_AGO, last_contact, whanau_took_part
+from reports.contact import last_took_part, took_part_q
 from reports.figures import overdue_transition_q
 from reports.filters import Scope
 from reports.tables import Cell, Table
@@ -28,7 +28,7 @@ class Drill:
 
 def _not_reached(scope: Scope) -> Q:
     since = scope.now - datetime.timedelta(weeks=scope.weeks)
-    return ~whanau_took_part(since, scope.now)
+    return ~took_part_q(scope.students, since, scope.now)
 
 
 def _goal_without_whanau(scope: Scope) -> Q:
@@ -48,11 +48,11 @@ def _at_stage(stage: str):
 DRILLS = {
     "engaged": Drill(
         gettext_lazy("Students whose whānau took part"),
-        lambda scope: whanau_took_part(scope.period.starts, scope.period.ends),
+        lambda scope: took_part_q(scope.students, scope.period.starts, scope.period.ends),
     ),
     "not_engaged": Drill(
         gettext_lazy("Students whose whānau did not take part"),
-        lambda scope: ~whanau_took_part(scope.period.starts, scope.period.ends),
+        lambda scope: ~took_part_q(scope.students, scope.period.starts, scope.period.ends),
     ),
     "not_reached": Drill(gettext_lazy("Families not reached"), _not_reached),
     "transition_overdue": Drill(
@@ -82,7 +82,6 @@ def students_for(scope: Scope, key: str) -> QuerySet[Student]:
         scope.students.filter(DRILLS[key].which(scope))
         .select_related("classroom")
         .prefetch_related(Prefetch("whanau_links", queryset=contacts, to_attr="contacts"))
-        .annotate(last_contact=last_contact())
         .order_by("classroom__year_level", "classroom__name", "last_name", "first_name", "pk")
     )
 
@@ -103,11 +102,11 @@ def worklist(students, *, key: str, caption: str) -> Table:
         ],
         empty=_("No students."),
     )
+    students = list(students)
+    last = last_took_part(student.pk for student in students)
     for student in students:
-        contact = student.last_contact
-        when = (
-            _("Not yet") if contact is None or contact <= LONG_AGO else date_format(contact.date())
-        )
+        contact = last.get(student.pk)
+        when = _("Not yet") if contact is None else date_format(contact.date())
         names = "; ".join(
             f"{link.whanau.name} ({link.get_relationship_display()})" for link in student.contacts
         )

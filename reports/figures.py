@@ -17,7 +17,7 @@ from conversations.weekly.models import WeeklyUpdate
 from learners.inquiry import inquiry_summary
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Classroom, Voice
-from reports.contact import voice_sources, whanau_took_part
+from reports.contact import took_part_counts, voice_sources
 from reports.filters import Scope
 from reports.tables import Cell, Table
 
@@ -73,15 +73,13 @@ def _in(period, lookup: str) -> Q:
 
 
 def engagement(scope: Scope) -> Figure:
-    """Whānau engagement: the share of students whose whānau took part. One query."""
+    """Whānau engagement: the share of students whose whānau took part. Two queries: the
+    students, and one pass over what whānau did."""
     periods = [scope.period, *scope.trends]
-    counts = scope.students.aggregate(
-        total=Count("pk"),
-        **{
-            f"p{n}": Count("pk", filter=whanau_took_part(period.starts, period.ends))
-            for n, period in enumerate(periods)
-        },
-    )
+    took_part = took_part_counts(scope.students, periods)
+    counts = {"total": scope.students.count()} | {
+        f"p{n}": count for n, count in enumerate(took_part)
+    }
     total, engaged = counts["total"], counts["p0"]
     trend = [
         Point(period.label, share(counts[f"p{n}"], total), percent(share(counts[f"p{n}"], total)))

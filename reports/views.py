@@ -4,10 +4,12 @@ students behind each figure, and every table as a CSV file."""
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from partnerships.access import staff_only
+from reports import cache
 from reports.drilldown import DRILLS, students_for, worklist
 from reports.figures import all_figures
 from reports.filters import Scope, scope_for
@@ -20,17 +22,25 @@ PER_PAGE = 50
 def dashboard_context(request, params) -> dict:
     """What the dashboard shows, for the page and for the home page's panel."""
     scope = scope_for(request, params)
-    not_reached = Paginator(students_for(scope, "not_reached"), WORKLIST_ON_DASHBOARD).page(1)
     keep = f"{scope.query}&" if scope.query else ""
     return {
         "scope": scope,
         "export_base": f"{reverse('dashboard')}?{keep}",
         "drill_base": f"{reverse('dashboard_students')}?{keep}",
+        **cache.remembered(request, scope, _counted),
+    }
+
+
+def _counted(scope: Scope) -> dict:
+    """Every figure and the top of the not-reached worklist, counted now."""
+    not_reached = Paginator(students_for(scope, "not_reached"), WORKLIST_ON_DASHBOARD).page(1)
+    return {
         "figures": all_figures(scope),
         "not_reached": worklist(
             not_reached, key="not_reached", caption=str(DRILLS["not_reached"].title)
         ),
         "not_reached_count": not_reached.paginator.count,
+        "counted_at": timezone.now(),
     }
 
 

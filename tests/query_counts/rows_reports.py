@@ -15,11 +15,13 @@ from tests.query_counts.scene import MORE
 
 NOT_REACHED = (
     "not reached: how many students (the worklist's count)",
-    "not reached: the first students, with class and when whānau last took part",
+    "not reached: the first students, with class",
     "not reached: their whānau with access (prefetch)",
+    "not reached: when their whānau last took part (one pass over what whānau did)",
 )
 FIGURES = (
-    "engagement: students whose whānau took part, this period and each term (one aggregate)",
+    "engagement: how many students",
+    "engagement: students whose whānau took part, this period and each term (one pass)",
     "voice: goal comments by class and voice, this period and each term",
     "voice: goals proposed, by class and voice",
     "voice: evidence, by class and voice",
@@ -108,8 +110,9 @@ PAGES = [
             *SIGNED_IN,
             "the school's recent terms",
             "how many students are behind the figure",
-            "a page of them, with class and when whānau last took part",
+            "a page of them, with class",
             "their whānau with access (prefetch)",
+            "when their whānau last took part (one pass over what whānau did)",
         ),
         more=more_not_reached,
     ),

@@ -286,3 +286,38 @@ def test_whanau_adding_to_an_inquiry_counts_as_taking_part(client, world, term):
     factories.InquiryStepFactory(student=world.student, voice=Voice.WHANAU, shared_with_whanau=True)
     client.force_login(world.teacher)
     assert _figures(client.get(reverse("dashboard")))["engagement"].headline == "50%"
+
+
+def test_figures_are_kept_a_few_minutes_for_the_same_people(client, world, term, settings):
+    """Leaders of a school share a count for a few minutes; a teacher gets their own."""
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    second_leader = factories.LeaderFactory(school=world.school).user
+    client.force_login(world.leader)
+    assert _figures(client.get(reverse("dashboard")))["engagement"].headline == "0%"
+    GoalComment.objects.create(goal=world.goal, voice=Voice.WHANAU, body="We read together")
+    assert _figures(client.get(reverse("dashboard")))["engagement"].headline == "0%"
+    client.force_login(second_leader)
+    response = client.get(reverse("dashboard"))
+    assert _figures(response)["engagement"].headline == "0%"
+    assert "counted at" in response.content.decode()
+    assert (
+        _figures(client.get(reverse("dashboard") + "?period=4weeks"))["engagement"].headline
+        == "33%"
+    )
+    client.force_login(world.teacher)
+    assert _figures(client.get(reverse("dashboard")))["engagement"].headline == "50%"
+
+
+def test_a_cache_that_is_down_only_makes_the_page_slower(client, world, term, settings, caplog):
+    """With the cache unreachable, the figures are counted for this request."""
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    client.force_login(world.leader)
+    response = client.get(reverse("dashboard"))
+    assert _figures(response)["engagement"].headline == "0%"
+    assert "dashboard cache unavailable" in caplog.text
