@@ -129,7 +129,10 @@ def took_part_q(students: QuerySet, since, until) -> Q:
 
 def last_took_part(student_ids) -> dict[int, datetime.datetime]:
     """When each student's whānau last took part, for the few rows a worklist shows."""
-    students = Student.objects.filter(pk__in=list(student_ids))
+    student_ids = list(student_ids)
+    if not student_ids:  # an empty IN () compiles to no SQL at all
+        return {}
+    students = Student.objects.filter(pk__in=student_ids)
     activity = _activity(
         students, LONG_AGO, timezone.now() + datetime.timedelta(days=366), lambda at: {"at": F(at)}
     )

@@ -321,3 +321,12 @@ def test_a_cache_that_is_down_only_makes_the_page_slower(client, world, term, se
     response = client.get(reverse("dashboard"))
     assert _figures(response)["engagement"].headline == "0%"
     assert "dashboard cache unavailable" in caplog.text
+
+
+def test_a_filter_that_leaves_no_students_shows_empty_figures(client, world, term):
+    """No priority learners in the class: every figure is empty, and the worklist says so."""
+    client.force_login(world.teacher)
+    response = client.get(reverse("dashboard") + "?priority=1")
+    assert _figures(response)["engagement"].headline == "–"
+    assert response.context["not_reached_count"] == 0
+    assert "No students." in response.content.decode()
