@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conversations.models import LearningConversation, WeeklyUpdate
 from learners.inquiry import STAGES, with_inquiry
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Student, Voice, WhanauLink
@@ -37,6 +38,20 @@ def _goal_without_whanau(scope: Scope) -> Q:
     return Q(Exists(goals.exclude(Exists(agreed))))
 
 
+def _no_update(scope: Scope) -> Q:
+    written = WeeklyUpdate.objects.filter(
+        student=OuterRef("pk"), week__in=scope.period.weeks
+    ).exclude(status=WeeklyUpdate.Status.DRAFT)
+    return ~Q(Exists(written))
+
+
+def _no_conversation(scope: Scope) -> Q:
+    held = LearningConversation.objects.filter(
+        student=OuterRef("pk"), held_at__gte=scope.period.starts, held_at__lt=scope.period.ends
+    )
+    return ~Q(Exists(held))
+
+
 def _at_stage(stage: str):
     def which(scope: Scope) -> Q:
         latest = with_inquiry(Student.objects.filter(is_priority_learner=True))
@@ -61,6 +76,12 @@ DRILLS = {
     "goals_without_whanau": Drill(
         gettext_lazy("Students with an active goal whānau haven’t agreed to"),
         _goal_without_whanau,
+    ),
+    "no_update": Drill(
+        gettext_lazy("Students with no weekly update written in this period"), _no_update
+    ),
+    "no_conversation": Drill(
+        gettext_lazy("Students with no conversation held in this period"), _no_conversation
     ),
     "inquiry_none": Drill(
         gettext_lazy("Priority learners whose inquiry has not started"), _at_stage("")

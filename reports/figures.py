@@ -341,7 +341,8 @@ def conversations(scope: Scope) -> Figure:
                 "transition_overdue",
                 _("Overdue transition conversations"),
                 transitions["overdue_now"],
-            )
+            ),
+            ("no_conversation", _("Students with no conversation held"), None),
         ],
     )
 
@@ -452,6 +453,7 @@ def weekly_updates(scope: Scope, students_count: int) -> Figure:
         trend_caption=_("Share of expected updates written, by term"),
         trend=trend,
         tables=[table],
+        drill=[("no_update", _("Students with no update written"), None)],
     )
 
 

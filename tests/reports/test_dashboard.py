@@ -330,3 +330,24 @@ def test_a_filter_that_leaves_no_students_shows_empty_figures(client, world, ter
     assert _figures(response)["engagement"].headline == "–"
     assert response.context["not_reached_count"] == 0
     assert "No students." in response.content.decode()
+
+
+def test_students_with_no_update_or_conversation_are_listed(client, world, term):
+    """The weekly-update and conversation figures open the students they are missing for."""
+    LearningConversation.objects.create(
+        student=world.student, kind=LearningConversation.Kind.GOAL_SETTING, held_at=timezone.now()
+    )
+    WeeklyUpdate.objects.create(
+        student=world.classmate,
+        week=world.school.week_of(timezone.now()),
+        learned="Fractions",
+        status=WeeklyUpdate.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    client.force_login(world.teacher)
+    response = client.get(reverse("dashboard_students") + "?figure=no_conversation")
+    assert world.classmate.last_name in _text(response)
+    assert world.student.last_name not in response.content.decode()
+    response = client.get(reverse("dashboard_students") + "?figure=no_update&period=week")
+    assert world.student.last_name in _text(response)
+    assert world.classmate.last_name not in response.content.decode()
