@@ -14,7 +14,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.access import classes_visible_to, request_roles, students_managed_by
+from partnerships.access import (
+    classes_visible_to,
+    request_roles,
+    students_led_by,
+    students_managed_by,
+)
 from partnerships.models import YEAR_LEVELS, School, Student, Term
 from reports import periods
 from reports.periods import Period
@@ -138,7 +143,13 @@ def scope_for(request, params) -> Scope:
     now = timezone.now()
     today = now.astimezone(school.zone).date()
     terms = list(Term.objects.filter(school=school).recent(today, periods.TREND_TERMS))
-    students = students_managed_by(request.user).filter(school=school)
+    roles = request_roles(request)
+    # A leader's scope is the whole school: said simply, so the planner can use the school's
+    # index rather than weigh every path by which a person may manage a student.
+    if school.pk in roles.led_school_ids:
+        students = students_led_by(request.user).filter(school=school)
+    else:
+        students = students_managed_by(request.user).filter(school=school)
     classes = classes_visible_to(request.user).filter(school=school)
     form = DashboardFilters(params, classes=classes, today=today)
     valid = form.is_valid()

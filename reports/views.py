@@ -3,6 +3,7 @@ students behind each figure, and every table as a CSV file."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,26 +23,28 @@ PER_PAGE = 50
 def dashboard_context(request, params) -> dict:
     """What the dashboard shows, for the page and for the home page's panel."""
     scope = scope_for(request, params)
-    keep = f"{scope.query}&" if scope.query else ""
-    return {
-        "scope": scope,
-        "export_base": f"{reverse('dashboard')}?{keep}",
-        "drill_base": f"{reverse('dashboard_students')}?{keep}",
-        **cache.remembered(request, scope, _counted),
-    }
+    return {"scope": scope, **cache.remembered(request, scope, _counted)}
 
 
 def _counted(scope: Scope) -> dict:
-    """Every figure and the top of the not-reached worklist, counted now."""
+    """Every figure and the top of the not-reached worklist, counted now, and their markup
+    (kept with them: drawing them costs as much again as a visit that finds them kept)."""
     not_reached = Paginator(students_for(scope, "not_reached"), WORKLIST_ON_DASHBOARD).page(1)
-    return {
+    keep = f"{scope.query}&" if scope.query else ""
+    counted = {
         "figures": all_figures(scope),
         "not_reached": worklist(
             not_reached, key="not_reached", caption=str(DRILLS["not_reached"].title)
         ),
         "not_reached_count": not_reached.paginator.count,
         "counted_at": timezone.now(),
+        "export_base": f"{reverse('dashboard')}?{keep}",
+        "drill_base": f"{reverse('dashboard_students')}?{keep}",
+        "scope": scope,
     }
+    counted["figures_html"] = render_to_string("reports/includes/figures.html", counted)
+    del counted["scope"]  # the request's own, with its form, is used beside what is kept
+    return counted
 
 
 def _export_name(scope: Scope, what: str) -> str:
