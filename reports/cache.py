@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from partnerships.access import request_roles
 
 logger = logging.getLogger(__name__)
+# What a visit needs to show the figures: their markup, not the objects they were drawn from.
+KEPT = ("figures_html", "not_reached_count", "counted_at")
 
 
 def _key(request, scope) -> str:
@@ -31,7 +33,8 @@ def _key(request, scope) -> str:
 
 
 def remembered(request, scope, count) -> dict:
-    """``count(scope)``, or what it gave a few minutes ago for the same people and filters."""
+    """``count(scope)``, or the ``KEPT`` part of what it gave a few minutes ago for the same
+    people and filters."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return count(scope)
@@ -45,7 +48,7 @@ def remembered(request, scope, count) -> dict:
         return kept
     counted = count(scope)
     try:
-        cache.set(key, counted, seconds)
+        cache.set(key, {name: counted[name] for name in KEPT}, seconds)
     except Exception:  # not kept this time: the next request counts again
         logger.warning("dashboard cache unavailable", exc_info=True)
     return counted

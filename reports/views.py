@@ -55,20 +55,22 @@ def _export_name(scope: Scope, what: str) -> str:
 @staff_only
 def dashboard(request):
     """Is the school listening, or only telling? Every figure, filtered, with its trend."""
-    context = dashboard_context(request, request.GET)
-    scope = context["scope"]
     export = request.GET.get("export")
     if export:
-        tables = [table for figure in context["figures"] for table in figure.tables]
-        tables.append(context["not_reached"])
-        for table in tables:
-            if table.key == export:
-                if table is context["not_reached"]:
-                    table = worklist(
-                        students_for(scope, "not_reached"), key=table.key, caption=table.caption
-                    )
-                return csv_response(table, filename=_export_name(scope, table.key))
-        scope.errors.append(_("There is no table called that to download."))
+        # A download is counted now: the file is the figures as they stand.
+        scope = scope_for(request, request.GET)
+        if export == "not_reached":
+            table = worklist(
+                students_for(scope, export), key=export, caption=str(DRILLS[export].title)
+            )
+            return csv_response(table, filename=_export_name(scope, export))
+        for figure in all_figures(scope):
+            for table in figure.tables:
+                if table.key == export:
+                    return csv_response(table, filename=_export_name(scope, table.key))
+    context = dashboard_context(request, request.GET)
+    if export:
+        context["scope"].errors.append(_("There is no table called that to download."))
     return render(request, "reports/dashboard.html", context)
 
 
