@@ -21,34 +21,34 @@ logger = logging.getLogger(__name__)
 KEPT = ("figures_html", "not_reached_count", "counted_at")
 
 
-def _key(request, scope) -> str:
+def _key(request, scope, part: str) -> str:
     roles = request_roles(request)
     whose = (
         f"school-{scope.school.pk}"
         if scope.school.pk in roles.led_school_ids
         else f"user-{request.user.pk}"
     )
-    filters = hashlib.sha256(scope.query.encode()).hexdigest()[:16]
-    return f"dashboard:1:{whose}:{get_language()}:{scope.today.isoformat()}:{filters}"
+    asked = hashlib.sha256(f"{part}?{scope.query}".encode()).hexdigest()[:24]
+    return f"dashboard:2:{whose}:{get_language()}:{scope.today.isoformat()}:{asked}"
 
 
-def remembered(request, scope, count) -> dict:
-    """``count(scope)``, or the ``KEPT`` part of what it gave a few minutes ago for the same
-    people and filters."""
+def remembered(request, scope, count, *, part: str = "", kept=KEPT) -> dict:
+    """``count(scope)``, or the ``kept`` part of what it gave a few minutes ago for the same
+    people, filters and ``part`` of the dashboard (a drill-down's figure and page)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return count(scope)
-    key = _key(request, scope)
+    key = _key(request, scope, part)
     try:
-        kept = cache.get(key)
+        found = cache.get(key)
     except Exception:  # whatever the cache's failure (Redis down, a timeout): count afresh
         logger.warning("dashboard cache unavailable", exc_info=True)
         return count(scope)
-    if kept is not None:
-        return kept
+    if found is not None:
+        return found
     counted = count(scope)
     try:
-        cache.set(key, {name: counted[name] for name in KEPT}, seconds)
+        cache.set(key, {name: counted[name] for name in kept}, seconds)
     except Exception:  # not kept this time: the next request counts again
         logger.warning("dashboard cache unavailable", exc_info=True)
     return counted

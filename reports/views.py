@@ -83,21 +83,26 @@ def dashboard_students(request):
     if key not in DRILLS:
         scope.errors.append(_("We don’t know that figure, so here are the families not reached."))
         key = "not_reached"
-    students = students_for(scope, key)
     title = str(DRILLS[key].title)
     if request.GET.get("export") == "csv":
+        students = students_for(scope, key)
         return csv_response(
             worklist(students, key=key, caption=title), filename=_export_name(scope, key)
         )
-    page = Paginator(students, PER_PAGE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page", "")
+
+    def listed(scope: Scope) -> dict:
+        page = Paginator(students_for(scope, key), PER_PAGE).get_page(page_number)
+        context = {"scope": scope, "key": key, "page": page}
+        context["table"] = worklist(page, key=key, caption=title)
+        context["list_html"] = render_to_string("reports/includes/drill_list.html", context)
+        return context
+
+    kept = cache.remembered(
+        request, scope, listed, part=f"{key}:{page_number}", kept=("list_html",)
+    )
     return render(
         request,
         "reports/dashboard_students.html",
-        {
-            "scope": scope,
-            "key": key,
-            "title": title,
-            "page": page,
-            "table": worklist(page, key=key, caption=title),
-        },
+        {**kept, "scope": scope, "key": key, "title": title},
     )

@@ -361,3 +361,14 @@ def test_students_with_no_update_or_conversation_are_listed(client, world, term)
     response = client.get(reverse("dashboard_students") + "?figure=no_update&period=week")
     assert world.student.last_name in _text(response)
     assert world.classmate.last_name not in response.content.decode()
+
+
+def test_a_drill_down_page_is_kept_too(client, world, term, settings):
+    """The students behind a figure are kept for the same people, figure and page."""
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    client.force_login(world.teacher)
+    url = reverse("dashboard_students") + "?figure=not_reached"
+    assert world.student.last_name in _text(client.get(url))
+    GoalComment.objects.create(goal=world.goal, voice=Voice.WHANAU, body="We read together")
+    assert world.student.last_name in _text(client.get(url))
+    assert world.student.last_name not in _text(client.get(url + "&page=1"))
