@@ -85,7 +85,15 @@ class Student(models.Model):
         verbose_name = _("student")
         verbose_name_plural = _("students")
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["school", "last_name", "first_name"]),
+            # The dashboards' filters: a year level, the priority learners, who started when.
+            models.Index(fields=["school", "year_level"]),
+            models.Index(fields=["school", "start_date"]),
+            models.Index(
+                fields=["school"], condition=Q(is_priority_learner=True), name="priority_learners"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
