@@ -1,12 +1,13 @@
 """Background work for partnerships. Tasks take ids, claim their work, then call the mail code."""
 
+import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import mail
+from partnerships import mail, outbox
 from partnerships.models import Invitation, hash_key
 
 
@@ -46,3 +47,15 @@ def send_invitation(invitation_id: int, key: str) -> bool:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
         raise
     return True
+
+
+# Below the broker's visibility timeout (an hour), so a task is never handed out twice while it
+# still runs; the sweep stops sending a little before its soft limit.
+SWEEP_SECONDS = 240
+
+
+@shared_task(soft_time_limit=SWEEP_SECONDS + 30, time_limit=SWEEP_SECONDS + 60)
+def send_outbox() -> int:
+    """Send every email that is due. Beat runs it every minute; a write nudges it at once."""
+    deadline = timezone.now() + datetime.timedelta(seconds=SWEEP_SECONDS)
+    return outbox.send_due(deadline=deadline).sent

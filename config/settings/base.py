@@ -232,6 +232,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic task, in one place. Each is safe to run late or twice.
 CELERY_BEAT_SCHEDULE = {
+    # Whatever is due and unsent, whatever happened to the nudge that should have sent it.
+    "outbox-sweep": {
+        "task": "partnerships.tasks.send_outbox",
+        "schedule": crontab(minute="*"),
+    },
     "comment-digests-hourly": {
         "task": "learners.tasks.send_comment_digests",
         "schedule": crontab(minute=5),

@@ -2,6 +2,7 @@
 
 from partnerships.models.accounts import User, UserManager
 from partnerships.models.audit import AuditEvent
+from partnerships.models.outbox import OutboxEmail
 from partnerships.models.people import Student, WhanauLink, WhanauMember
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff, Term
 from partnerships.models.sign_in import (
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "Classroom",
     "Invitation",
+    "OutboxEmail",
     "School",
     "SignInCard",
     "Staff",

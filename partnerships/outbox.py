@@ -1,0 +1,280 @@
+"""Every email, sent once: the outbox and the one module that claims and sends it.
+
+1. ``enqueue`` writes a row in the caller's transaction: the email exists exactly when its
+   cause does. Its ``key`` names what it is about, so writing it twice writes one row. After
+   the commit it nudges a worker; if the broker is down, the beat sweep (every minute) sends
+   it instead, so a Redis outage delays mail and never loses it or breaks the page.
+2. ``send_due`` claims a batch with a conditional UPDATE and a lease: two workers never hold
+   the same row, and a long batch renews its lease as it goes. A dead worker's lease lapses
+   after ``LEASE`` and the next sweep takes the rows.
+3. Each row is built by its kind's builder from the data as it is *now* (a cancelled booking
+   or a link since marked no-contact is skipped with a reason), sent with the row's own
+   Message-ID, and marked sent straight after the server accepts it.
+
+   The one window for a repeat: a worker killed after the mail server accepted a message
+   and before ``_mark_sent`` commits repeats that one message, with the same Message-ID,
+   so the receiving server or mail program can drop it. Never more than one per worker.
+4. Faults: a dropped connection reconnects and sends the message again without counting
+   an attempt; a 4xx answer is retried later with backoff; a 5xx for the address is final
+   for that row only; a server that cannot be reached ends the batch, lets go of its rows
+   and tries again at the next sweep. Staff see each reason in plain words.
+
+Kinds are registered by the apps that own them (``KINDS.register``), as page panels are:
+``build(params) -> EmailMessage``, raising ``NotToSendError(reason)`` when it should no longer go;
+optional ``sent(params, at)`` and ``failed(params, reason)`` keep the app's own record.
+"""
+
+import datetime
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+
+from django.core import mail as django_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from partnerships.models import OutboxEmail, School
+from partnerships.registry import Registry
+
+logger = logging.getLogger(__name__)
+
+KINDS = Registry()
+BATCH = 100
+LEASE = datetime.timedelta(minutes=2)
+RENEW_EVERY = datetime.timedelta(seconds=30)
+MAX_ATTEMPTS = 8
+OUTAGE_PAUSE = datetime.timedelta(minutes=1)
+
+# Reasons staff read, stored untranslated and shown in the reader's language.
+REFUSED = gettext_noop("The family’s mail server refused this address.")
+GAVE_UP = gettext_noop("The mail server kept asking us to try later; we have stopped trying.")
+TRY_LATER = gettext_noop("The mail server asked us to try later: we will.")
+UNREACHABLE = gettext_noop("Our mail server could not be reached: we will try again shortly.")
+BROKEN = gettext_noop("This email could not be written. The school office has been told.")
+
+
+class NotToSendError(Exception):
+    """Raised by a builder: this email should no longer go (the reason is for staff)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def enqueue(
+    *,
+    kind: str,
+    key: str,
+    params: dict,
+    school: School | int | None = None,
+    send_after: datetime.datetime | None = None,
+) -> bool:
+    """Write the email to the outbox in the caller's transaction. False if it was already
+    there (the same key): a double submit or a repeated task writes nothing more."""
+    school_id = school.pk if isinstance(school, School) else school
+    _, created = OutboxEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "params": params,
+            "school_id": school_id,
+            "send_after": send_after or timezone.now(),
+        },
+    )
+    if created and send_after is None:
+        transaction.on_commit(nudge)
+    return created
+
+
+def enqueue_many(rows: list[OutboxEmail]) -> None:
+    """Write many at once (a week's updates); rows whose key is there already are left."""
+    OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    transaction.on_commit(nudge)
+
+
+def nudge() -> None:
+    """Ask a worker to send now. The broker being down is no error: the sweep sends it."""
+    from partnerships.tasks import send_outbox  # the task module imports this one
+
+    try:
+        send_outbox.delay()
+    except Exception:  # any broker failure: the beat sweep picks the rows up within a minute
+        logger.warning("could not reach the broker; the outbox sweep will send", exc_info=True)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+    unreachable: bool = False
+
+    def add(self, other: "SendResult") -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.unreachable = self.unreachable or other.unreachable
+
+
+def send_due(*, batch: int = BATCH, deadline: datetime.datetime | None = None) -> SendResult:
+    """Send every row that is due, a batch at a time, until none is left, the mail server
+    cannot be reached, or ``deadline`` passes (the task's time limit is near)."""
+    result = SendResult()
+    while deadline is None or timezone.now() < deadline:
+        done = send_batch(size=batch)
+        result.add(done)
+        if done.unreachable or not (done.sent or done.retrying or done.failed or done.skipped):
+            break
+    return result
+
+
+def send_batch(*, size: int = BATCH) -> SendResult:
+    """Claim up to ``size`` due rows, send them over one connection, and let go of any left."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    ids = list(
+        OutboxEmail.objects.due(now)
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:size]
+    )
+    if not ids:
+        return SendResult()
+    # Conditional: a row another worker claimed in the meantime no longer matches.
+    OutboxEmail.objects.due(now).filter(pk__in=ids).update(
+        claimed_until=now + LEASE, claimed_by=token
+    )
+    rows = list(OutboxEmail.objects.filter(claimed_by=token).order_by("send_after", "pk"))
+    result = SendResult()
+    renewed = timezone.now()
+    connection = django_mail.mailers.default
+    try:
+        for index, row in enumerate(rows):
+            if timezone.now() - renewed > RENEW_EVERY:
+                if not _renew(token, rows[index:]):
+                    break  # our lease lapsed and someone else holds the rest: leave them
+                renewed = timezone.now()
+            outcome = _send_one(connection, row, token)
+            if outcome == "unreachable":
+                result.unreachable = True
+                break
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        _close(connection)
+        # Whatever was not sent goes back, to wait for the next sweep.
+        pause = OUTAGE_PAUSE if result.unreachable else datetime.timedelta(0)
+        OutboxEmail.objects.filter(claimed_by=token, status=OutboxEmail.Status.QUEUED).update(
+            claimed_until=None,
+            claimed_by=None,
+            send_after=timezone.now() + pause,
+            **({"reason": UNREACHABLE} if result.unreachable else {}),
+        )
+    return result
+
+
+def _renew(token, rows) -> bool:
+    remaining = [row.pk for row in rows]
+    renewed = OutboxEmail.objects.filter(
+        pk__in=remaining, claimed_by=token, status=OutboxEmail.Status.QUEUED
+    ).update(claimed_until=timezone.now() + LEASE)
+    return renewed == len(remaining)
+
+
+def _send_one(connection, row: OutboxEmail, token) -> str:
+    """Build and send one row; its outcome: sent, retrying, failed, skipped or unreachable."""
+    entry = next((entry for entry in KINDS if entry.name == row.kind), None)
+    try:
+        if entry is None:
+            raise LookupError(f"no builder for outbox kind {row.kind!r}")
+        message = entry.function(row.params)
+    except NotToSendError as refusal:
+        _finish(row, token, OutboxEmail.Status.SKIPPED, refusal.reason, entry, "failed")
+        return "skipped"
+    except Exception:  # a bug in building it: one row fails, the batch goes on
+        logger.exception("outbox row %s (%s) could not be built", row.pk, row.kind)
+        _finish(row, token, OutboxEmail.Status.FAILED, BROKEN, entry, "failed")
+        return "failed"
+    message.extra_headers["Message-ID"] = row.message_id
+    for retry in (False, True):
+        try:
+            # Held open across the batch (the SMTP backend would otherwise open one per message).
+            if getattr(connection, "connection", "not SMTP") is None:
+                connection.open()
+            connection.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            # The server hung up (between messages or in this one): a new connection, and
+            # this message again, costing no attempt. A second hang-up is an outage.
+            _close(connection)
+            if retry:
+                return "unreachable"
+            continue
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _text in error.recipients.values()]
+            return _answered(row, token, entry, min(codes, default=550))
+        except smtplib.SMTPResponseException as error:
+            if isinstance(error, smtplib.SMTPConnectError):
+                _close(connection)
+                return "unreachable"
+            return _answered(row, token, entry, error.smtp_code)
+        except (OSError, smtplib.SMTPException):
+            _close(connection)
+            return "unreachable"
+        else:
+            _mark_sent(row, token, message, entry)
+            return "sent"
+    return "unreachable"  # pragma: no cover  the loop returns on its second pass
+
+
+def _answered(row, token, entry, code: int) -> str:
+    """The server said no: for good (5xx) or for now (4xx, retried with backoff)."""
+    if code >= 500:
+        _finish(row, token, OutboxEmail.Status.FAILED, REFUSED, entry, "failed")
+        return "failed"
+    if row.attempts + 1 >= MAX_ATTEMPTS:
+        _finish(row, token, OutboxEmail.Status.FAILED, GAVE_UP, entry, "failed")
+        return "failed"
+    wait = datetime.timedelta(minutes=min(2**row.attempts, 60))
+    OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(
+        attempts=F("attempts") + 1,
+        send_after=timezone.now() + wait,
+        claimed_until=None,
+        claimed_by=None,
+        reason=TRY_LATER,
+    )
+    return "retrying"
+
+
+def _mark_sent(row, token, message, entry) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(
+            status=OutboxEmail.Status.SENT,
+            sent_at=now,
+            to=", ".join(message.to)[:254],
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            reason="",
+        )
+        if entry and "sent" in entry.details:
+            entry.details["sent"](row.params, now)
+
+
+def _finish(row, token, status, reason, entry, hook) -> None:
+    with transaction.atomic():
+        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(
+            status=status, reason=reason, claimed_until=None
+        )
+        if entry and hook in entry.details:
+            entry.details[hook](row.params, reason)
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # closing a dead connection may fail in any way; it is gone either way
+        logger.debug("closing the mail connection failed", exc_info=True)
+        connection.connection = None
