@@ -98,12 +98,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 # Cache: allauth keeps its rate limits here, so production needs a shared one.
+# With Redis down, the database's cache table stands in (``partnerships.cache``), so sign-in
+# keeps its limits and no page fails; a Redis that hangs is given up on within a second.
+FALLBACK_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "mahi_tahi_cache",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "partnerships.cache.RedisWithFallback",
             "LOCATION": REDIS_URL,
-        }
+            "OPTIONS": {"FALLBACK": "fallback", "socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "fallback": FALLBACK_CACHE,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -230,6 +238,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that nudges a worker must not wait long for a broker that is down: the outbox's
+# sweep sends what the nudge could not.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Every periodic task, in one place. Each is safe to run late or twice.
 CELERY_BEAT_SCHEDULE = {
     # Whatever is due and unsent, whatever happened to the nudge that should have sent it.
