@@ -18,6 +18,7 @@ from learners.models import InquiryStep, NextStep
 from partnerships import audit
 from partnerships.access import relation_to, students_visible_to
 from partnerships.models import AuditEvent, Student
+from partnerships.submissions import once_per_form
 
 
 class InquiryStepForm(forms.Form):
@@ -71,6 +72,7 @@ def _form(request, *, relation, steps, starting: bool) -> InquiryStepForm:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@once_per_form
 def inquiry_detail(request, student_id: int):
     student = get_object_or_404(
         students_visible_to(request.user).select_related("classroom", "school"), pk=student_id

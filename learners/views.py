@@ -30,10 +30,11 @@ from learners.forms import (
     NextStepForm,
 )
 from learners.models import GoalAgreement, GoalComment, goal_url
-from partnerships import audit
+from partnerships import audit, submissions
 from partnerships.access import relation_to, staff_only, students_managed_by, students_visible_to
 from partnerships.files import private_file_response
 from partnerships.models import AuditEvent
+from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
 
@@ -56,6 +57,7 @@ def goal_list(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def goal_create(request, pk: int):
     """Anyone on the student's team may propose a goal: the student, whānau or a teacher."""
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
@@ -186,6 +188,7 @@ def goal_history(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_form
 def next_step_create(request, pk: int):
     goal = get_object_or_404(goals_managed_by(request.user).select_related("student"), pk=pk)
     form = NextStepForm(request.POST)
@@ -258,6 +261,7 @@ def next_step_move(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_form
 def evidence_add(request, pk: int):
     goal = _goal_for_page(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
@@ -294,6 +298,7 @@ def evidence_file(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_form
 def comment_post(request, pk: int):
     """Post to a goal's conversation: in place with htmx, or a plain form post without it."""
     goal = _goal_for_page(request, pk)
@@ -303,6 +308,7 @@ def comment_post(request, pk: int):
         services.comment_post(
             goal=goal, by=request.user, voice=relation.voice, body=form.cleaned_data["body"]
         )
+        submissions.succeeded(request)
         form = None
     next_url = request.POST.get("next", "")
     from_inbox = next_url == reverse("inbox")

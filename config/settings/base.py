@@ -67,6 +67,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Create forms say {% submission_token %} without loading anything.
+            "builtins": ["partnerships.templatetags.submissions"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

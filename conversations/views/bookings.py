@@ -35,12 +35,14 @@ from partnerships.access import (
     teacher_ids_by_student,
     whanau_only,
 )
+from partnerships.submissions import once_per_form
 
 # Rounds and times (staff) ----------------------------------------------------------
 
 
 @staff_only
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def round_list(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -56,6 +58,7 @@ def round_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def round_detail(request, pk: int):
     """A teacher's schedule for a round: who is coming and what they need, who hasn't booked."""
     conversation_round = get_object_or_404(
@@ -149,6 +152,7 @@ def my_bookings(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def round_book(request, pk: int):
     """Open times for each of my tamariki with their teachers, side by side to book together."""
     slots = slots_bookable_by(request.user).filter(round_id=pk)
@@ -195,6 +199,7 @@ def round_book(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def slot_book(request, pk: int, student_pk: int):
     """Book one time for one child, saying how to meet and what would help."""
     slot = get_object_or_404(slots_bookable_by(request.user).select_related("host", "round"), pk=pk)

@@ -26,6 +26,7 @@ from partnerships.access import (
     students_visible_to,
 )
 from partnerships.models import AuditEvent
+from partnerships.submissions import once_per_form
 
 # Learning conversations -----------------------------------------------------------
 
@@ -45,6 +46,7 @@ def conversation_list(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def conversation_create(request, pk: int):
     student = get_object_or_404(students_managed_by(request.user), pk=pk)
     kind = request.GET.get("kind")
@@ -120,6 +122,7 @@ def conversation_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def conversation_goal_create(request, pk: int):
     """Set a new goal from a conversation: it stays linked, and the page returns to it."""
     conversation = get_object_or_404(
@@ -145,6 +148,7 @@ def conversation_goal_create(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_form
 def conversation_step_create(request, pk: int, goal_pk: int):
     """Add a next step agreed in this conversation to one of the student's goals."""
     conversation = get_object_or_404(
@@ -166,6 +170,7 @@ def conversation_step_create(request, pk: int, goal_pk: int):
 
 @login_required
 @require_POST
+@once_per_form
 def reflection_add(request, pk: int):
     conversation = get_object_or_404(
         conversations_visible_to(request.user).select_related("student"), pk=pk

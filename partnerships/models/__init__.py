@@ -14,6 +14,7 @@ from partnerships.models.sign_in import (
     new_card_code,
     normalise_card_code,
 )
+from partnerships.models.submissions import Submission
 from partnerships.models.voice import Voice
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "SignInCard",
     "Staff",
     "Student",
+    "Submission",
     "Term",
     "User",
     "UserManager",

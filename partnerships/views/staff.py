@@ -25,12 +25,14 @@ from partnerships.models import (
     Invitation,
     User,
 )
+from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
 
 
 @leader_only
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def school_staff(request):
     """A leader's staff list, and inviting someone to join."""
     school = request_roles(request).led_school

@@ -30,6 +30,7 @@ from partnerships.forms import (
 from partnerships.models import (
     WhanauMember,
 )
+from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
 
@@ -52,6 +53,7 @@ def school_whanau(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def student_whanau(request, pk: int):
     """A student's whānau: who is linked, with what access, and inviting someone new."""
     student = get_object_or_404(students_managed_by(request.user), pk=pk)
