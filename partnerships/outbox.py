@@ -5,8 +5,10 @@
    the commit it nudges a worker; if the broker is down, the beat sweep (every minute) sends
    it instead, so a Redis outage delays mail and never loses it or breaks the page.
 2. ``send_due`` claims a batch with a conditional UPDATE and a lease: two workers never hold
-   the same row, and a long batch renews its lease as it goes. A dead worker's lease lapses
-   after ``LEASE`` and the next sweep takes the rows.
+   the same row, and a long batch renews its lease as it goes: every ``RENEW_EVERY``, and a
+   message can hold it no longer than the mail connection's timeout (30 s in settings), so
+   a live sender's lease never lapses. A dead worker's lease lapses after ``LEASE`` and the
+   next sweep takes its rows.
 3. Each row is built by its kind's builder from the data as it is *now* (a cancelled booking
    or a link since marked no-contact is skipped with a reason), sent with the row's own
    Message-ID, and marked sent straight after the server accepts it.
