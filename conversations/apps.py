@@ -9,6 +9,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from conversations import demo, panels  # noqa: F401  demo step; links on a student's page
+        from conversations import (  # noqa: F401
+            demo,  # a demo step
+            notifications,  # the booking emails' kinds of outbox email
+            panels,  # links on a student's page
+        )
         from conversations.weekly import demo as weekly_demo  # noqa: F401
         from conversations.weekly import panels as weekly_panels  # noqa: F401
+        from conversations.weekly import sending  # noqa: F401  its kinds of email, for the outbox

@@ -1,30 +1,113 @@
 """Emails about booked conversations: the confirmation, and the reminder the day before.
 
-Both go to the whānau member who booked, in their language, with the time shown in
-the school's time zone and the booking attached as a calendar file. A reminder is
-claimed in the database (``reminder_sent_at``) before it is sent, so a repeated or
-retried task never sends it twice; a failed send gives the claim back.
+Both are outbox rows (``partnerships.outbox``): the confirmation is written with the booking,
+the reminder by the hourly beat for bookings whose conversation is the next day. Each goes to
+the whānau member who booked, in their language, with the time shown in the school's time zone
+and the booking attached as a calendar file. Each is built when it is sent, from the booking
+as it is then: a cancelled booking, or a person since marked "no access / no contact", gets
+nothing.
 """
 
 import datetime
 
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from conversations.calendar import booking_ics
 from conversations.models import Booking
-from partnerships import mail
+from partnerships import mail, outbox
+from partnerships.models import OutboxEmail, WhanauLink
 
+CONFIRMED = "booking_confirmed"
+REMINDER = "booking_reminder"
 REMINDER_FROM = datetime.timedelta(hours=12)
 REMINDER_UNTIL = datetime.timedelta(hours=36)
 
+# Why an email did not go, for staff (stored untranslated, shown in the reader's language).
+GONE = gettext_noop("The booking no longer exists.")
+CANCELLED = gettext_noop("The booking was cancelled.")
+NO_ACCESS = gettext_noop("This person is no longer linked to the student with access.")
+NO_EMAIL = gettext_noop("The school has no email address for this person.")
+BEGUN = gettext_noop("The conversation had already begun.")
+RETIMED = gettext_noop("The time changed; a reminder for the new time goes instead.")
 
-def _load(booking_id: int) -> Booking | None:
+
+def _confirmation_key(booking_id: int) -> str:
+    return f"booking-confirmed:{booking_id}"
+
+
+def _reminder_key(booking_id: int, starts_at: datetime.datetime) -> str:
+    return f"booking-reminder:{booking_id}:{_instant(starts_at)}"
+
+
+def _instant(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.UTC).isoformat()
+
+
+def booking_confirmation_enqueue(booking: Booking) -> bool:
+    """Write the confirmation in the booking's transaction: one per booking, however often
+    (False when it was written already)."""
+    return outbox.enqueue(
+        kind=CONFIRMED,
+        key=_confirmation_key(booking.pk),
+        params={"booking": booking.pk},
+        school=booking.slot.round.school_id,
+    )
+
+
+def booking_reminders_due(now: datetime.datetime | None = None):
+    """Bookings starting the day before (12 to 36 hours away) whose reminder has not gone."""
+    now = now or timezone.now()
     return (
+        Booking.objects.active()
+        .filter(
+            slot__starts_at__gte=now + REMINDER_FROM,
+            slot__starts_at__lt=now + REMINDER_UNTIL,
+            reminder_sent_at__isnull=True,
+        )
+        .exclude(whanau__email="")
+    )
+
+
+def booking_reminders_enqueue(now: datetime.datetime | None = None) -> int:
+    """Write a reminder for each booking due one; how many are due. A booking already
+    written keeps its row, so the hourly run can repeat or overlap."""
+    due = booking_reminders_due(now).values_list("pk", "slot__starts_at", "slot__round__school_id")
+    rows = [
+        OutboxEmail(
+            kind=REMINDER,
+            key=_reminder_key(booking_id, starts_at),
+            params={"booking": booking_id, "starts_at": _instant(starts_at)},
+            school_id=school_id,
+        )
+        for booking_id, starts_at, school_id in due
+    ]
+    if rows:
+        outbox.enqueue_many(rows)
+    return len(rows)
+
+
+def _load(params: dict) -> Booking:
+    """The booking, if an email about it should still go to the person who booked it."""
+    booking = (
         Booking.objects.select_related("slot__round__school", "slot__host", "student", "whanau")
-        .filter(pk=booking_id)
+        .filter(pk=params["booking"])
         .first()
     )
+    if booking is None:
+        raise outbox.NotToSendError(GONE)
+    if booking.cancelled_at is not None:
+        raise outbox.NotToSendError(CANCELLED)
+    if not booking.whanau.email:
+        raise outbox.NotToSendError(NO_EMAIL)
+    if (
+        not WhanauLink.objects.with_access()
+        .filter(whanau_id=booking.whanau_id, student_id=booking.student_id)
+        .exists()
+    ):
+        raise outbox.NotToSendError(NO_ACCESS)
+    return booking
 
 
 def _compose(booking: Booking, *, template: str):
@@ -56,60 +139,27 @@ def _compose(booking: Booking, *, template: str):
     return message
 
 
-def booking_confirmation_send(*, booking_id: int) -> bool:
-    """Email the family that their time is booked. False when there is no one to tell."""
-    booking = _load(booking_id)
-    if booking is None or booking.cancelled_at is not None or not booking.whanau.email:
-        return False
-    # Claimed first, so a retried task never confirms twice.
-    claimed = Booking.objects.filter(pk=booking_id, confirmation_sent_at__isnull=True).update(
-        confirmation_sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    try:
-        _compose(booking, template="conversations/email/booking_confirmed").send()
-    except Exception:
-        Booking.objects.filter(pk=booking_id).update(confirmation_sent_at=None)
-        raise
-    return True
+def _confirmation_sent(params: dict, at: datetime.datetime) -> None:
+    Booking.objects.filter(pk=params["booking"]).update(confirmation_sent_at=at)
 
 
-def booking_reminders_due(now: datetime.datetime | None = None) -> list[int]:
-    """Bookings starting the day before (12 to 36 hours away) whose reminder has not gone."""
-    now = now or timezone.now()
-    return list(
-        Booking.objects.active()
-        .filter(
-            slot__starts_at__gte=now + REMINDER_FROM,
-            slot__starts_at__lt=now + REMINDER_UNTIL,
-            reminder_sent_at__isnull=True,
-        )
-        .exclude(whanau__email="")
-        .values_list("pk", flat=True)
-    )
+def _reminder_sent(params: dict, at: datetime.datetime) -> None:
+    Booking.objects.filter(pk=params["booking"]).update(reminder_sent_at=at)
 
 
-def booking_reminder_send(*, booking_id: int) -> bool:
-    """Claim and send one reminder; a repeated or retried run sends it once."""
-    booking = _load(booking_id)
-    now = timezone.now()
-    if (
-        booking is None
-        or booking.cancelled_at is not None
-        or not booking.whanau.email
-        or booking.slot.starts_at <= now  # a task that ran too late reminds no one
-    ):
-        return False
-    claimed = Booking.objects.filter(
-        pk=booking_id, reminder_sent_at__isnull=True, cancelled_at__isnull=True
-    ).update(reminder_sent_at=now)
-    if not claimed:
-        return False
-    try:
-        _compose(booking, template="conversations/email/booking_reminder").send()
-    except Exception:
-        # Give the claim back so the retry sends it.
-        Booking.objects.filter(pk=booking_id).update(reminder_sent_at=None)
-        raise
-    return True
+@outbox.KINDS.register(CONFIRMED, sent=_confirmation_sent)
+def booking_confirmation_email(params: dict):
+    """The family's confirmation: the time, who with, where, and a calendar file."""
+    booking = _load(params)
+    return _compose(booking, template="conversations/email/booking_confirmed")
+
+
+@outbox.KINDS.register(REMINDER, sent=_reminder_sent)
+def booking_reminder_email(params: dict):
+    """The reminder the day before; none once the conversation has begun."""
+    booking = _load(params)
+    if _instant(booking.slot.starts_at) != params["starts_at"]:
+        raise outbox.NotToSendError(RETIMED)
+    if booking.slot.starts_at <= timezone.now():
+        raise outbox.NotToSendError(BEGUN)
+    return _compose(booking, template="conversations/email/booking_reminder")

@@ -3,7 +3,8 @@
 Recording and changing a conversation, and booking, moving and cancelling a time, are
 audited (a goal or next step set in a conversation is audited by ``learners.services``).
 Rounds and the times offered in them, a family's request for another time and its answer,
-and reflections (which carry their author) are not.
+and reflections (which carry their author) are not. Booking or moving a time writes the
+family's confirmation email to the outbox in the same transaction.
 """
 
 import datetime
@@ -15,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conversations import notifications
 from conversations.models import (
     Booking,
     ConversationRound,
@@ -311,14 +313,20 @@ def booking_create(*, slot: Slot, student: Student, whanau: WhanauMember, detail
                 student=student,
                 summary=_("Booked a conversation time"),
             )
-            _confirm_on_commit(booking)
+            notifications.booking_confirmation_enqueue(booking)
     except IntegrityError as error:
         raise SlotTakenError(nearest_free_slots(slot)) from error
     return booking
 
 
 def booking_move(*, booking: Booking, slot: Slot) -> Booking:
-    """Move to another time in one step: if the new time is taken, the old booking stays."""
+    """Move to another time in one step: if the new time is taken, the old booking stays.
+
+    Moving to the time already booked (the booking form sent twice) changes nothing and
+    sends nothing.
+    """
+    if slot.pk == booking.slot_id:
+        return booking
     _check_bookable(slot=slot, student=booking.student, whanau=booking.whanau)
     details = {
         field: getattr(booking, field)
@@ -344,7 +352,7 @@ def booking_move(*, booking: Booking, slot: Slot) -> Booking:
                 student=booking.student,
                 summary=_("Moved a conversation time"),
             )
-            _confirm_on_commit(moved)
+            notifications.booking_confirmation_enqueue(moved)
     except IntegrityError as error:
         raise SlotTakenError(nearest_free_slots(slot)) from error
     return moved
@@ -363,12 +371,6 @@ def booking_cancel(*, booking: Booking, by: User) -> None:
                 student=booking.student,
                 summary=_("Cancelled a conversation time"),
             )
-
-
-def _confirm_on_commit(booking: Booking) -> None:
-    from conversations.tasks import send_booking_confirmation
-
-    send_booking_confirmation.delay_on_commit(booking.pk)
 
 
 def time_request_create(*, conversation_round, student, whanau, message: str) -> TimeRequest:

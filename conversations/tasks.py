@@ -1,38 +1,23 @@
-"""Background work for conversations: booking emails, and the weekly update home."""
+"""Background work for conversations: the day-before reminders for booked times.
 
-from smtplib import SMTPException
+A booking's confirmation needs no task: it is written to the outbox with the booking, and
+the outbox's own task sends it. (The weekly update home has its tasks in ``weekly/``.)
+"""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from conversations import notifications
 
 
+# Well inside the hour between runs; a database that blinks is tried again, a few times.
 @shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=6,
-)
-def send_booking_confirmation(booking_id: int) -> bool:
-    """Email the family who booked: the time, who with, where, and a calendar file."""
-    return notifications.booking_confirmation_send(booking_id=booking_id)
-
-
-@shared_task
-def send_booking_reminders() -> int:
-    """Beat, hourly: queue a reminder for each booking whose conversation is the next day."""
-    booking_ids = notifications.booking_reminders_due()
-    for booking_id in booking_ids:
-        send_booking_reminder.delay(booking_id)
-    return len(booking_ids)
-
-
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
+    soft_time_limit=240,
+    time_limit=300,
+    autoretry_for=(OperationalError,),
     retry_backoff=60,
-    retry_backoff_max=30 * 60,
-    max_retries=6,
+    max_retries=3,
 )
-def send_booking_reminder(booking_id: int) -> bool:
-    """Send one reminder. A repeated or retried run sends it once."""
-    return notifications.booking_reminder_send(booking_id=booking_id)
+def send_booking_reminders() -> int:
+    """Beat, hourly: write a reminder for each booking whose conversation is the next day."""
+    return notifications.booking_reminders_enqueue()

@@ -7,4 +7,9 @@ class LearnersConfig(AppConfig):
     verbose_name = _("Learners")
 
     def ready(self):
-        from learners import demo, panels, signals  # noqa: F401  demo step; panels; school defaults
+        from learners import (  # noqa: F401
+            demo,  # a demo step
+            digests,  # the comment digest's kind of outbox email
+            panels,
+            signals,  # school defaults
+        )

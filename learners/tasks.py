@@ -1,27 +1,22 @@
-"""Background work for learners: the teachers' digest of new whānau comments."""
+"""Background work for learners: the teachers' digest of new whānau comments.
 
-from smtplib import SMTPException
+The hourly run writes the digests to the outbox; the outbox's own task sends them.
+"""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from learners import digests
 
 
-@shared_task
-def send_comment_digests() -> int:
-    """Beat, hourly: queue one digest per teacher who has whānau comments waiting."""
-    recipients = digests.recipients_waiting()
-    for recipient_id in recipients:
-        send_comment_digest.delay(recipient_id)
-    return len(recipients)
-
-
+# Well inside the hour between runs; a database that blinks is tried again, a few times.
 @shared_task(
-    autoretry_for=(SMTPException, OSError),
+    soft_time_limit=240,
+    time_limit=300,
+    autoretry_for=(OperationalError,),
     retry_backoff=60,
-    retry_backoff_max=30 * 60,
-    max_retries=6,
+    max_retries=3,
 )
-def send_comment_digest(recipient_id: int) -> int:
-    """Send one teacher their digest. A repeated or retried run sends each comment once."""
-    return digests.comment_digest_send(recipient_id=recipient_id)
+def send_comment_digests() -> int:
+    """Beat, hourly: write one digest for each teacher who has whānau comments waiting."""
+    return digests.comment_digests_enqueue()

@@ -7,4 +7,7 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from partnerships import panels  # noqa: F401  registers the home page's panels
+        from partnerships import (  # noqa: F401
+            panels,  # registers the home page's panels
+            services,  # the invitation email's kind of outbox email
+        )

@@ -2,7 +2,8 @@
 
 The writes to a student's record are audited: whānau invitations and joining, changes
 to a whānau link, sign-in cards and the student's details. Staff invitations and joining,
-sending a link again, and a whānau member's own preferences are not.
+sending a link again, and a whānau member's own preferences are not. An invitation's email is
+an outbox row written with it (``partnerships.outbox``).
 """
 
 import datetime
@@ -10,13 +11,16 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from partnerships import audit
+from partnerships import audit, mail, outbox
 from partnerships.models import (
     AuditEvent,
     Invitation,
+    OutboxEmail,
     School,
     SignInCard,
     Staff,
@@ -51,10 +55,81 @@ def _new_key(invitation: Invitation) -> str:
     return key
 
 
-def _send_on_commit(invitation: Invitation, key: str) -> None:
-    from partnerships.tasks import send_invitation
+# The invitation email -----------------------------------------------------------
 
-    send_invitation.delay_on_commit(invitation.pk, key)
+INVITATION = "invitation"
+
+# Why an invitation email did not go, for staff (stored untranslated).
+WITHDRAWN = gettext_noop("The invitation no longer exists.")
+ACCEPTED = gettext_noop("The invitation had already been accepted.")
+REPLACED = gettext_noop("A newer link was sent instead.")
+EXPIRED = gettext_noop("The link had expired before it could be sent.")
+
+
+def _outbox_key(invitation_id: int, key: str) -> str:
+    # A link sent again has a new key, so it is a new email; the same link is written once.
+    return f"invitation:{invitation_id}:{hash_key(key)[:16]}"
+
+
+def _send(invitation: Invitation, key: str) -> None:
+    """Write the invitation email in the caller's transaction."""
+    outbox.enqueue(
+        kind=INVITATION,
+        key=_outbox_key(invitation.pk, key),
+        # The link needs the key itself, and the invitation keeps only its hash. The key is a
+        # way in, so the row holds it only while the email waits: the kind's ``sent`` and
+        # ``failed`` hooks remove it from the row, and none is kept at rest after sending.
+        params={"invitation": invitation.pk, "key": key},
+        school=invitation.school_id,
+    )
+
+
+def _forget_key(params: dict) -> None:
+    """Keep no working link at rest once its email is done with (sent, refused or skipped)."""
+    OutboxEmail.objects.filter(key=_outbox_key(params["invitation"], params["key"])).update(
+        params={"invitation": params["invitation"]}
+    )
+
+
+def _invitation_sent(params: dict, at: datetime.datetime) -> None:
+    Invitation.objects.filter(pk=params["invitation"], key_hash=hash_key(params["key"])).update(
+        sent_at=at
+    )
+    _forget_key(params)
+
+
+def _invitation_failed(params: dict, reason: str) -> None:
+    _forget_key(params)
+
+
+@outbox.KINDS.register(INVITATION, sent=_invitation_sent, failed=_invitation_failed)
+def invitation_email(params: dict):
+    """The link to join, while it is still the invitation's link and can still be used."""
+    invitation = (
+        Invitation.objects.select_related("school", "student", "invited_by")
+        .filter(pk=params["invitation"])
+        .first()
+    )
+    if invitation is None:
+        raise outbox.NotToSendError(WITHDRAWN)
+    if invitation.is_accepted:
+        raise outbox.NotToSendError(ACCEPTED)
+    if invitation.key_hash != hash_key(params["key"]):
+        raise outbox.NotToSendError(REPLACED)
+    if invitation.is_expired:
+        raise outbox.NotToSendError(EXPIRED)
+    return mail.compose(
+        template="partnerships/email/invitation",
+        to=invitation.email,
+        language=invitation.language,
+        context={
+            "invitation": invitation,
+            "url": mail.absolute_url(reverse("invitation_accept", args=[params["key"]])),
+        },
+    )
+
+
+# Inviting and joining -----------------------------------------------------------
 
 
 def invitation_create_staff(*, school: School, email: str, name: str, role: str, by: User):
@@ -73,7 +148,7 @@ def invitation_create_staff(*, school: School, email: str, name: str, role: str,
         )
         key = _new_key(invitation)
         invitation.save()
-        _send_on_commit(invitation, key)
+        _send(invitation, key)
     return invitation
 
 
@@ -109,7 +184,7 @@ def invitation_create_whanau(
             student=student,
             summary=_("Invited %(name)s (%(email)s)") % {"name": name, "email": email},
         )
-        _send_on_commit(invitation, key)
+        _send(invitation, key)
     return invitation
 
 
@@ -120,7 +195,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     with transaction.atomic():
         key = _new_key(invitation)
         invitation.save(update_fields=["key_hash", "expires_at", "sent_at"])
-        _send_on_commit(invitation, key)
+        _send(invitation, key)
     return invitation
 
 

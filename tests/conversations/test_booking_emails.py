@@ -1,4 +1,4 @@
-"""Booking emails sent once: a repeated confirmation, a failed send, and times already begun."""
+"""Booking emails sent once, through the outbox: repeats, a mail server down, and who is told."""
 
 import datetime
 
@@ -6,76 +6,152 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conversations import notifications
-from conversations.models import Booking, ConversationRound, Slot
+from conversations import notifications, services
+from conversations.models import Booking
+from conversations.tasks import send_booking_reminders
+from partnerships import outbox
+from partnerships.models import OutboxEmail
+from partnerships.tasks import send_outbox
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def _book(world, *, starts_at=None):
-    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(hours=24)
-    round_ = ConversationRound.objects.create(school=world.school, title="Term 3 three-way")
-    slot = Slot.objects.create(round=round_, host=world.teacher, starts_at=starts_at, minutes=20)
-    return Booking.objects.create(slot=slot, student=world.student, whanau=world.link.whanau)
+@pytest.fixture
+def slot(world):
+    return factories.SlotFactory(
+        round=factories.RoundFactory(school=world.school),
+        host=world.teacher,
+        starts_at=timezone.now().replace(microsecond=0) + datetime.timedelta(hours=24),
+    )
 
 
-def _fail(monkeypatch):
+def _book(world, slot, on_commit) -> Booking:
+    """Book as the family does; the outbox's nudge runs the sender when the booking commits."""
+    with on_commit(execute=True):
+        return services.booking_create(
+            slot=slot, student=world.student, whanau=world.link.whanau, details={}
+        )
+
+
+def _server_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
 
 
-def test_a_confirmation_is_sent_once(world):
-    """A repeated confirmation task sends nothing more and says so."""
-    booking = _book(world)
-    assert notifications.booking_confirmation_send(booking_id=booking.pk) is True
-    assert notifications.booking_confirmation_send(booking_id=booking.pk) is False
+def _reasons() -> dict[str, str]:
+    return dict(OutboxEmail.objects.values_list("kind", "reason"))
+
+
+def test_a_confirmation_is_sent_once(world, slot, django_capture_on_commit_callbacks):
+    """The family is confirmed once, however often the sender runs or the row is written."""
+    booking = _book(world, slot, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    assert not notifications.booking_confirmation_enqueue(booking)
+    send_outbox.delay()
+    assert outbox.send_due().sent == 0
     assert len(mail.outbox) == 1
     booking.refresh_from_db()
     assert booking.confirmation_sent_at is not None
 
 
-def test_a_failed_confirmation_is_left_for_the_retry(world, monkeypatch):
-    """If the mail server fails, the confirmation is not marked sent, and the retry sends it."""
-    booking = _book(world)
-    _fail(monkeypatch)
-    with pytest.raises(OSError, match="mail server down"):
-        notifications.booking_confirmation_send(booking_id=booking.pk)
+def test_a_confirmation_waits_out_a_mail_server_outage(
+    world, slot, monkeypatch, time_machine, django_capture_on_commit_callbacks
+):
+    """With the mail server down the booking still succeeds; the confirmation goes later, once."""
+    _server_down(monkeypatch)
+    booking = _book(world, slot, django_capture_on_commit_callbacks)
+    assert mail.outbox == []
     booking.refresh_from_db()
     assert booking.confirmation_sent_at is None
     monkeypatch.undo()
-    assert notifications.booking_confirmation_send(booking_id=booking.pk) is True
+    assert outbox.send_due().sent == 0  # not yet: the sender pauses after an outage
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=2))
+    assert outbox.send_due().sent == 1
+    assert outbox.send_due().sent == 0
     assert len(mail.outbox) == 1
+    booking.refresh_from_db()
+    assert booking.confirmation_sent_at is not None
 
 
-def test_a_member_without_an_email_is_sent_nothing(world):
+def test_a_member_without_an_email_is_sent_nothing(world, slot):
     """Whānau the school knows only by phone get neither a confirmation nor a reminder."""
-    booking = _book(world)
     member = world.link.whanau
     member.email = ""
     member.save()
-    assert notifications.booking_confirmation_send(booking_id=booking.pk) is False
-    assert notifications.booking_reminders_due() == []
-    assert notifications.booking_reminder_send(booking_id=booking.pk) is False
+    services.booking_create(slot=slot, student=world.student, whanau=member, details={})
+    assert send_booking_reminders() == 0
+    assert outbox.send_due().skipped == 1
     assert mail.outbox == []
+    assert _reasons() == {notifications.CONFIRMED: notifications.NO_EMAIL}
 
 
-def test_a_booking_that_no_longer_exists_is_sent_nothing(world):
-    """A task for a booking deleted meanwhile does nothing."""
-    booking = _book(world)
-    booking_id = booking.pk
+def test_a_person_marked_no_contact_is_sent_nothing(world, slot):
+    """A link marked “no access / no contact” after booking gets no confirmation or reminder."""
+    booking = services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    assert send_booking_reminders() == 1
+    world.link.has_access = False
+    world.link.save()
+    assert outbox.send_due().skipped == 2
+    assert mail.outbox == []
+    assert set(_reasons().values()) == {notifications.NO_ACCESS}
+    booking.refresh_from_db()
+    assert (booking.confirmation_sent_at, booking.reminder_sent_at) == (None, None)
+
+
+def test_a_booking_cancelled_before_its_email_goes_is_not_confirmed(world, slot):
+    """Booked and cancelled before the sender ran: no confirmation, and no reminder."""
+    booking = services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    services.booking_cancel(booking=booking, by=world.whanau)
+    assert send_booking_reminders() == 0
+    assert outbox.send_due().skipped == 1
+    assert mail.outbox == []
+    assert _reasons() == {notifications.CONFIRMED: notifications.CANCELLED}
+
+
+def test_a_booking_that_no_longer_exists_is_sent_nothing(world, slot):
+    """Emails written for a booking deleted meanwhile are skipped, with the reason."""
+    booking = services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    send_booking_reminders()
     booking.delete()
-    assert notifications.booking_confirmation_send(booking_id=booking_id) is False
-    assert notifications.booking_reminder_send(booking_id=booking_id) is False
+    assert outbox.send_due().skipped == 2
     assert mail.outbox == []
+    assert set(_reasons().values()) == {notifications.GONE}
 
 
-def test_a_reminder_that_runs_too_late_reminds_no_one(world, time_machine):
-    """A reminder task that runs after the conversation began sends nothing and claims nothing."""
-    booking = _book(world)
-    time_machine.move_to(booking.slot.starts_at + datetime.timedelta(minutes=1))
-    assert notifications.booking_reminder_send(booking_id=booking.pk) is False
+def test_a_reminder_that_runs_too_late_reminds_no_one(world, slot, time_machine):
+    """A reminder still waiting when the conversation begins is not sent."""
+    booking = Booking.objects.create(slot=slot, student=world.student, whanau=world.link.whanau)
+    assert send_booking_reminders() == 1
+    time_machine.move_to(slot.starts_at + datetime.timedelta(minutes=1))
+    assert outbox.send_due().skipped == 1
     assert mail.outbox == []
     booking.refresh_from_db()
     assert booking.reminder_sent_at is None
+    assert _reasons() == {notifications.REMINDER: notifications.BEGUN}
+
+
+def test_a_reminder_for_a_time_that_changed_is_replaced(world, slot):
+    """A reminder written for the old time is skipped; the hourly run writes one for the new."""
+    booking = Booking.objects.create(slot=slot, student=world.student, whanau=world.link.whanau)
+    send_booking_reminders()
+    slot.starts_at += datetime.timedelta(hours=1)
+    slot.save()
+    assert send_booking_reminders() == 1
+    result = outbox.send_due()
+    assert (result.sent, result.skipped) == (1, 1)
+    (message,) = mail.outbox
+    assert message.subject.startswith("Reminder")
+    assert OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED).reason == (
+        notifications.RETIMED
+    )
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is not None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import Booking, Slot, TimeRequest
+from partnerships import outbox
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +100,24 @@ def test_whanau_book_with_their_needs_and_get_a_calendar_file(
     assert mail.outbox[0].attachments[0][2] == "text/calendar"
 
 
+def test_booking_form_sent_twice_books_and_confirms_once(
+    client, world, slot, django_capture_on_commit_callbacks
+):
+    """A double click on “Book”: one booking, and the family gets one confirmation."""
+    client.force_login(world.whanau)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _book(client, slot, world.student)
+        second = _book(client, slot, world.student)
+    booking = Booking.objects.get()
+    assert first.url == second.url == reverse("booking_detail", args=[booking.pk])
+    assert outbox.send_due().sent == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [world.link.whanau.email]
+
+
 def test_booking_again_moves_the_time(client, world, round_, slot):
-    """Choosing a new time in the same round moves the booking; the old time is free again."""
+    """Choosing a new time in the same round moves the booking; the old time is free again, and
+    only the new time is confirmed."""
     later = factories.SlotFactory(round=round_, host=world.teacher)
     client.force_login(world.whanau)
     _book(client, slot, world.student)
@@ -108,6 +125,10 @@ def test_booking_again_moves_the_time(client, world, round_, slot):
     active = Booking.objects.active().get()
     assert active.slot == later
     assert Booking.objects.filter(slot=slot, cancelled_at__isnull=False).exists()
+    result = outbox.send_due()
+    assert (result.sent, result.skipped) == (1, 1)
+    (message,) = mail.outbox
+    assert f"/{active.pk}/" in message.body
 
 
 def test_a_taken_time_offers_the_nearest_free_ones(client, world, round_, slot):
@@ -194,3 +215,5 @@ def test_cancel_frees_the_time(client, world, slot):
     booking = Booking.objects.get()
     client.post(reverse("booking_cancel", args=[booking.pk]))
     assert not Booking.objects.active().exists()
+    outbox.send_due()
+    assert mail.outbox == []  # cancelled before its confirmation went: none goes

@@ -1,14 +1,19 @@
-"""Booking emails: the confirmation with a calendar file, and one reminder the day before."""
+"""Booking emails: the confirmation with a calendar file, and one reminder the day before.
+
+Each is an outbox row; ``outbox.send_due()`` is the sender a worker runs.
+"""
 
 import datetime
+from smtplib import SMTPResponseException
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conversations import notifications
+from conversations import notifications, services
 from conversations.models import Booking, ConversationRound, Slot
-from conversations.tasks import send_booking_confirmation, send_booking_reminders
+from conversations.tasks import send_booking_reminders
+from partnerships import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,12 @@ def _book(world, *, starts_at, title="Term 4 goal-setting", **booking):
     )
 
 
+def _confirm(booking) -> None:
+    """Write the booking's confirmation, as booking does, and send what is due."""
+    notifications.booking_confirmation_enqueue(booking)
+    outbox.send_due()
+
+
 def _tomorrow():
     return timezone.now().replace(microsecond=0) + datetime.timedelta(hours=24)
 
@@ -39,7 +50,7 @@ def _calendar(message):
 def test_confirmation_has_both_bodies_and_a_calendar_file(world):
     """The family gets a confirmation, in text and HTML, that adds the time to their calendar."""
     booking = _book(world, starts_at=EVENING, title=LONG_TITLE)
-    send_booking_confirmation.delay(booking.pk)
+    _confirm(booking)
     (message,) = mail.outbox
     assert message.to == [world.link.whanau.email]
     html = message.alternatives[0].content
@@ -70,8 +81,7 @@ def test_time_is_shown_in_the_schools_time_zone(world, zone, shown):
     """The email shows the time as the school's clocks read it, not in UTC."""
     world.school.timezone = zone
     world.school.save()
-    booking = _book(world, starts_at=EVENING)
-    assert notifications.booking_confirmation_send(booking_id=booking.pk)
+    _confirm(_book(world, starts_at=EVENING))
     (message,) = mail.outbox
     for body in (message.body, message.alternatives[0].content):
         assert "Tuesday 1 December 2026" in body
@@ -89,7 +99,7 @@ def test_interpreter_and_other_needs_are_in_the_confirmation(world):
         interpreter_language="Samoan",
         needs_childcare=True,
     )
-    send_booking_confirmation.delay(booking.pk)
+    _confirm(booking)
     (message,) = mail.outbox
     for body in (message.body, message.alternatives[0].content):
         assert "an interpreter (Samoan)" in body
@@ -99,8 +109,7 @@ def test_interpreter_and_other_needs_are_in_the_confirmation(world):
 
 def test_cancelled_booking_gets_no_confirmation(world):
     """A booking cancelled before the email goes is not confirmed."""
-    booking = _book(world, starts_at=EVENING, cancelled_at=timezone.now())
-    assert notifications.booking_confirmation_send(booking_id=booking.pk) is False
+    _confirm(_book(world, starts_at=EVENING, cancelled_at=timezone.now()))
     assert mail.outbox == []
 
 
@@ -108,12 +117,16 @@ def test_booking_tomorrow_gets_one_reminder(world):
     """A family booked for tomorrow is reminded once, even if the hourly run repeats."""
     booking = _book(world, starts_at=_tomorrow())
     assert send_booking_reminders() == 1
+    assert send_booking_reminders() == 1  # due still: it has not gone yet, and is written once
+    assert outbox.send_due().sent == 1
     assert send_booking_reminders() == 0
-    assert notifications.booking_reminder_send(booking_id=booking.pk) is False
+    assert outbox.send_due().sent == 0
     (message,) = mail.outbox
     assert message.subject.startswith("Reminder")
     assert message.to == [world.link.whanau.email]
     assert f"UID:booking-{booking.pk}@mahitahi" in _calendar(message)
+    for body in (message.body, message.alternatives[0].content):
+        assert world.student.display_name in body
     booking.refresh_from_db()
     assert booking.reminder_sent_at is not None
 
@@ -122,6 +135,7 @@ def test_cancelled_booking_gets_no_reminder(world):
     """A family who cancelled is not reminded."""
     _book(world, starts_at=_tomorrow(), cancelled_at=timezone.now())
     assert send_booking_reminders() == 0
+    outbox.send_due()
     assert mail.outbox == []
 
 
@@ -129,25 +143,48 @@ def test_booking_next_week_is_reminded_the_day_before(world, time_machine):
     """A booking next week gets no reminder yet; it gets one the day before."""
     booking = _book(world, starts_at=_tomorrow() + datetime.timedelta(days=6))
     assert send_booking_reminders() == 0
-    assert mail.outbox == []
     time_machine.move_to(timezone.now() + datetime.timedelta(days=6))
-    assert notifications.booking_reminders_due() == [booking.pk]
+    assert list(notifications.booking_reminders_due()) == [booking]
     assert send_booking_reminders() == 1
+    outbox.send_due()
     assert len(mail.outbox) == 1
 
 
-def test_mail_failure_leaves_the_reminder_for_the_retry(world, monkeypatch):
-    """If the mail server fails, the reminder is not marked sent, and the retry sends it."""
+def test_a_moved_booking_is_confirmed_and_reminded_at_its_new_time(world, time_machine):
+    """Moving writes a confirmation for the new time; the old time's emails no longer go."""
+    old = _book(world, starts_at=_tomorrow())
+    send_booking_reminders()
+    later = Slot.objects.create(
+        round=old.slot.round,
+        host=world.teacher,
+        starts_at=old.slot.starts_at + datetime.timedelta(hours=1),
+        minutes=15,
+    )
+    moved = services.booking_move(booking=old, slot=later)
+    assert send_booking_reminders() == 1
+    result = outbox.send_due()
+    assert (result.sent, result.skipped) == (2, 1)  # the old time's reminder is skipped
+    confirmation, reminder = sorted(mail.outbox, key=lambda message: message.subject)
+    assert reminder.subject.startswith("Reminder")
+    for message in (confirmation, reminder):
+        assert f"UID:booking-{moved.pk}@mahitahi" in _calendar(message)
+
+
+def test_mail_failure_leaves_the_reminder_for_later(world, monkeypatch, time_machine):
+    """If the mail server asks us to try later, the reminder is not marked sent, and goes later."""
     booking = _book(world, starts_at=_tomorrow())
+    send_booking_reminders()
 
-    def fail(*args, **kwargs):
-        raise OSError("mail server down")
+    def busy(*args, **kwargs):
+        raise SMTPResponseException(451, b"try again later")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
-    with pytest.raises(OSError, match="mail server down"):
-        notifications.booking_reminder_send(booking_id=booking.pk)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", busy)
+    assert outbox.send_due().retrying == 1
     booking.refresh_from_db()
     assert booking.reminder_sent_at is None
     monkeypatch.undo()
-    assert notifications.booking_reminder_send(booking_id=booking.pk) is True
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=5))
+    assert outbox.send_due().sent == 1
     assert len(mail.outbox) == 1
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is not None

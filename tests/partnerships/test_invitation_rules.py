@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 import pytest
 from django.core import mail
@@ -9,9 +10,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import services
-from partnerships.models import Invitation, Staff, WhanauLink, WhanauMember, hash_key
-from partnerships.tasks import send_invitation
+from partnerships import outbox, services
+from partnerships.models import (
+    Invitation,
+    OutboxEmail,
+    Staff,
+    WhanauLink,
+    WhanauMember,
+    hash_key,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,33 +159,85 @@ def test_too_many_tries_at_joining_are_slowed_down(
     assert second.accepted_at is None
 
 
-def test_an_invitation_task_for_an_old_link_sends_nothing(
-    world, django_capture_on_commit_callbacks
-):
-    """After a new link is sent, a late task for the old one emails nobody."""
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = _invite_whanau(world)
-    old_key = _key_from_outbox()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_resend(invitation=invitation, by=world.teacher)
-    assert send_invitation(invitation.pk, old_key) is False
-    assert len(mail.outbox) == 2
+def test_an_old_link_waiting_to_send_is_not_sent(world):
+    """Sent again before the first email went: only the new link is emailed, and neither
+    link is kept in the outbox afterwards."""
+    invitation = _invite_whanau(world)
+    services.invitation_resend(invitation=invitation, by=world.teacher)
+    result = outbox.send_due()
+    assert (result.sent, result.skipped) == (1, 1)
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.key_hash == hash_key(_key_from_outbox())
+    skipped = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
+    assert skipped.reason == services.REPLACED
+    params = OutboxEmail.objects.values_list("params", flat=True)
+    assert list(params) == [{"invitation": invitation.pk}] * 2
 
 
-def test_a_failed_invitation_email_is_left_for_the_retry(world, monkeypatch):
-    """If the mail server fails, the invitation is not marked sent and the retry sends it."""
-    invitation = _invite_whanau(world)  # the task is not run: its on-commit is not captured
-    key = "a-key-we-know"
-    Invitation.objects.filter(pk=invitation.pk).update(key_hash=hash_key(key))
+def test_an_invitation_accepted_before_its_email_goes_is_not_sent(world):
+    """Someone who joined by the newer link is not sent the older email afterwards."""
+    invitation = _invite_whanau(world)
+    OutboxEmail.objects.update(send_after=timezone.now() + datetime.timedelta(hours=1))
+    services.invitation_resend(invitation=invitation, by=world.teacher)
+    outbox.send_due()
+    services.invitation_accept(key=_key_from_outbox(), name="Mere")
+    OutboxEmail.objects.update(send_after=timezone.now())
+    assert outbox.send_due().skipped == 1
+    assert len(mail.outbox) == 1
+    skipped = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
+    assert skipped.reason == services.ACCEPTED
 
-    def refuse(*args, **kwargs):
-        raise OSError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    with pytest.raises(OSError, match="mail server down"):
-        send_invitation.run(invitation.pk, key)
+def test_a_failed_invitation_email_is_left_for_later(world, monkeypatch, time_machine):
+    """If the mail server asks us to wait, the invitation is not marked sent, keeps its link
+    meanwhile, and goes later with a link that works."""
+    invitation = _invite_whanau(world)
+
+    def busy(*args, **kwargs):
+        raise SMTPResponseException(421, b"try again later")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", busy)
+    assert outbox.send_due().retrying == 1
     invitation.refresh_from_db()
     assert invitation.sent_at is None
+    assert "key" in OutboxEmail.objects.get().params
     monkeypatch.undo()
-    assert send_invitation.run(invitation.pk, key) is True
-    assert len(mail.outbox) == 1
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=5))
+    assert outbox.send_due().sent == 1
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+    assert services.invitation_for_key(_key_from_outbox()) == invitation
+
+
+def test_an_address_refused_for_good_keeps_no_link(world, monkeypatch):
+    """An address the mail server refuses fails with its reason, and the link is dropped."""
+    invitation = _invite_whanau(world)
+
+    def refused(*args, **kwargs):
+        raise SMTPRecipientsRefused({"mere@example.org": (550, b"no such user")})
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    assert outbox.send_due().failed == 1
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.reason) == (OutboxEmail.Status.FAILED, outbox.REFUSED)
+    assert row.params == {"invitation": invitation.pk}
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+
+
+def test_an_invitation_that_ran_out_before_it_went_is_not_sent(world, time_machine):
+    """A link still waiting to be emailed after it expired is not sent."""
+    _invite_whanau(world)
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=15))
+    assert outbox.send_due().skipped == 1
+    assert mail.outbox == []
+    assert OutboxEmail.objects.get().reason == services.EXPIRED
+
+
+def test_an_invitation_withdrawn_before_it_went_is_not_sent(world):
+    """An invitation deleted before its email went sends nothing."""
+    _invite_whanau(world).delete()
+    assert outbox.send_due().skipped == 1
+    assert mail.outbox == []
+    assert OutboxEmail.objects.get().params.keys() == {"invitation"}

@@ -8,7 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import AuditEvent, Invitation, Staff, User, WhanauLink
+from partnerships import outbox, services
+from partnerships.models import AuditEvent, Invitation, OutboxEmail, Staff, User, WhanauLink
+from partnerships.tasks import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -223,11 +225,10 @@ def test_teacher_cannot_invite_staff(client, world):
     assert not Invitation.objects.exists()
 
 
-def test_invitation_task_sends_once(world, django_capture_on_commit_callbacks):
-    """Running the send task again for the same link sends nothing more."""
-    from partnerships import services
-    from partnerships.tasks import send_invitation
-
+def test_an_invitation_is_sent_once_and_its_link_not_kept(
+    world, django_capture_on_commit_callbacks
+):
+    """The sender running again sends nothing more, and the outbox keeps no working link."""
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invitation_create_whanau(
             student=world.student,
@@ -237,6 +238,13 @@ def test_invitation_task_sends_once(world, django_capture_on_commit_callbacks):
             language="en",
             by=world.teacher,
         )
-    key = re.search(r"/invitations/(\S+)/", mail.outbox[0].body).group(1)
-    assert send_invitation(invitation.pk, key) is False
+    send_outbox.delay()
+    assert outbox.send_due().sent == 0
     assert len(mail.outbox) == 1
+    key = re.search(r"/invitations/(\S+)/", mail.outbox[0].body).group(1)
+    row = OutboxEmail.objects.get()
+    assert row.status == OutboxEmail.Status.SENT
+    assert row.params == {"invitation": invitation.pk}
+    assert key not in str(row.params)
+    invitation.refresh_from_db()
+    assert invitation.sent_at == row.sent_at
