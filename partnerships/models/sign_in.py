@@ -54,7 +54,7 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
-    # Claimed by the task that sends the email, so a retried task sends it once.
+    # When the outbox sent it (its "sent" hook): the email itself is sent once by the outbox.
     sent_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
