@@ -13,9 +13,11 @@
    or a link since marked no-contact is skipped with a reason), sent with the row's own
    Message-ID, and marked sent straight after the server accepts it.
 
-   The one window for a repeat: a worker killed after the mail server accepted a message
-   and before ``_mark_sent`` commits repeats that one message, with the same Message-ID,
-   so the receiving server or mail program can drop it. Never more than one per worker.
+   The windows for a repeat, each of one message, always with the same Message-ID (so the
+   receiving server or mail program can drop it): a worker killed after the mail server
+   accepted a message and before ``_mark_sent`` commits; and a server that hangs up, or does
+   not answer in time, after taking the message's data but before saying it accepted it
+   (SMTP cannot tell us whether it went: the message is sent again).
 4. Faults: a dropped connection reconnects and sends the message again without counting
    an attempt; a 4xx answer is retried later with backoff; a 5xx for the address is final
    for that row only; a server that cannot be reached ends the batch, lets go of its rows
@@ -56,6 +58,7 @@ GAVE_UP = gettext_noop("The mail server kept asking us to try later; we have sto
 TRY_LATER = gettext_noop("The mail server asked us to try later: we will.")
 UNREACHABLE = gettext_noop("Our mail server could not be reached: we will try again shortly.")
 BROKEN = gettext_noop("This email could not be written. The school office has been told.")
+BAD_ADDRESS = gettext_noop("This email address cannot be used: please check it.")
 
 
 class NotToSendError(Exception):
@@ -109,6 +112,7 @@ def nudge() -> None:
 
 @dataclass
 class SendResult:
+    found: int = 0  # rows due when the batch looked, whether or not another sender took them
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -130,7 +134,7 @@ def send_due(*, batch: int = BATCH, deadline: datetime.datetime | None = None) -
     while deadline is None or timezone.now() < deadline:
         done = send_batch(size=batch)
         result.add(done)
-        if done.unreachable or not (done.sent or done.retrying or done.failed or done.skipped):
+        if done.unreachable or not done.found:
             break
     return result
 
@@ -151,7 +155,8 @@ def send_batch(*, size: int = BATCH) -> SendResult:
         claimed_until=now + LEASE, claimed_by=token
     )
     rows = list(OutboxEmail.objects.filter(claimed_by=token).order_by("send_after", "pk"))
-    result = SendResult()
+    result = SendResult(found=len(ids))
+    kinds = {entry.name: entry for entry in KINDS}
     renewed = timezone.now()
     connection = django_mail.mailers.default
     try:
@@ -160,7 +165,7 @@ def send_batch(*, size: int = BATCH) -> SendResult:
                 if not _renew(token, rows[index:]):
                     break  # our lease lapsed and someone else holds the rest: leave them
                 renewed = timezone.now()
-            outcome = _send_one(connection, row, token)
+            outcome = _send_one(connection, row, token, kinds)
             if outcome == "unreachable":
                 result.unreachable = True
                 break
@@ -186,9 +191,9 @@ def _renew(token, rows) -> bool:
     return renewed == len(remaining)
 
 
-def _send_one(connection, row: OutboxEmail, token) -> str:
+def _send_one(connection, row: OutboxEmail, token, kinds: dict) -> str:
     """Build and send one row; its outcome: sent, retrying, failed, skipped or unreachable."""
-    entry = next((entry for entry in KINDS if entry.name == row.kind), None)
+    entry = kinds.get(row.kind)
     try:
         if entry is None:
             raise LookupError(f"no builder for outbox kind {row.kind!r}")
@@ -207,13 +212,22 @@ def _send_one(connection, row: OutboxEmail, token) -> str:
             if getattr(connection, "connection", "not SMTP") is None:
                 connection.open()
             connection.send_messages([message])
-        except smtplib.SMTPServerDisconnected:
+        except smtplib.SMTPServerDisconnected as error:
+            _close(connection)
+            if isinstance(error.__context__, TimeoutError):
+                # No answer in time: the message may have gone. Later, as an attempt, so a
+                # slow server can cost a family a repeat or two, never an endless stream.
+                return _answered(row, token, entry, 451)
             # The server hung up (between messages or in this one): a new connection, and
             # this message again, costing no attempt. A second hang-up is an outage.
-            _close(connection)
             if retry:
                 return "unreachable"
             continue
+        except ValueError:
+            # An address the mail library cannot use (e.g. "Smith, Mere <…>" reads as two).
+            logger.exception("outbox row %s has an address that cannot be used", row.pk)
+            _finish(row, token, OutboxEmail.Status.FAILED, BAD_ADDRESS, entry, "failed")
+            return "failed"
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
             return _answered(row, token, entry, min(codes, default=550))

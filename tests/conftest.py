@@ -26,6 +26,8 @@ from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("MAHI_TAHI_REQUIRE_SERVICES") == "1"
 
+pytest_plugins = ["tests.smtp"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Skip tests whose service is missing on a laptop; in CI a missing service is a failure."""
