@@ -2,116 +2,119 @@
 
 How it holds together:
 
-1. Beat wakes every few minutes and asks ``due_school_weeks`` which schools'
-   local send time has passed this week with something still to send: a ready
-   update not yet queued (approved late, or sent early with ``--now``), or a
-   delivery waiting for a retry.
-2. ``week_send`` claims the school's week (``WeekSend``) with a conditional
-   UPDATE: two workers never both run it; a claim left by a worker that died
-   is taken again after ``STALE``.
-3. It writes one ``UpdateDelivery`` row per ready update and recipient
-   (unique in the database, ``ignore_conflicts``), *before* any email, and
-   marks those updates queued: they have gone home and can no longer change.
-4. It sends queued rows in batches over one mail connection, claiming each
-   batch first and marking each row sent straight after its email. A worker
-   killed mid-run leaves sent rows sent and the rest queued: running again
-   sends each remaining recipient once.
+1. Beat wakes every ten minutes and asks ``due_school_weeks`` which schools have a ready
+   update not yet gone home in a week whose send time has passed (approved late, or
+   this week's once the school's send time comes).
+2. ``week_send`` writes one ``UpdateDelivery`` per ready update and recipient (unique in
+   the database), its email in the outbox (``partnerships.outbox``), and the updates'
+   "queued" mark, in one transaction and before any email: from then on the update has
+   gone home and can no longer change.
+3. The outbox sends them, whatever the week: nudged when the rows commit, swept every
+   minute, claimed with a lease, retried with backoff. The builder here decides at send
+   time, from the data as it is then (a link since marked no contact gets nothing), and
+   the hooks mark each delivery sent, or failed with a reason in plain words.
+
+Reminders before the send go through the outbox in the same way.
 """
 
 import datetime
-import logging
-from dataclasses import dataclass
 
 from django.core import mail as django_mail
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
-from partnerships import mail
-from partnerships.models import School, Student, WhanauLink
+from partnerships import mail, outbox
+from partnerships.models import OutboxEmail, School, Student, User, WhanauLink
 
-logger = logging.getLogger(__name__)
-
-STALE = datetime.timedelta(minutes=30)
-BATCH = 200
-MAX_ATTEMPTS = 5
 READ_SALT = "weekly-update-read"
 UNSUBSCRIBE_SALT = "weekly-update-unsubscribe"
 READ_LINK_DAYS = 30
 UNSUBSCRIBE_LINK_DAYS = 180
+# An update approved after its week's send still goes home at the next beat, up to this
+# many weeks late; older ones are history rather than news.
+LATE_WEEKS = 2
+
+UPDATE_KIND = "weekly_update"
+TEACHER_REMINDER_KIND = "update_reminder_teacher"
+STUDENT_REMINDER_KIND = "update_reminder_student"
+
+# Why an email was not sent, for staff: stored untranslated, shown in the reader's language.
+GONE = gettext_noop("The update or the whānau member was removed.")
+UNLINKED = gettext_noop("They are no longer linked with this student.")
+NO_CONTACT = gettext_noop("They were marked “no access / no contact” for this student.")
+STOPPED = gettext_noop("They stopped the weekly update email.")
+NO_EMAIL = gettext_noop("We have no email address for them.")
+WRITTEN = gettext_noop("They have written their update since.")
+ALL_WRITTEN = gettext_noop("Their students have all written their updates since.")
 
 
 # Which weeks are due ---------------------------------------------------------------
 
 
 def due_school_weeks(now: datetime.datetime | None = None) -> list[tuple[int, datetime.date]]:
-    """(school id, week) for each school past this week's send time with something to send.
+    """(school id, week) for each week past its send time with a ready update not yet gone.
 
-    Three queries however many schools; a missed beat is made up by the next one.
+    Two queries however many schools; a missed beat is made up by the next one. Deliveries
+    already written are the outbox's to send, whatever their week, so they are not looked at.
     """
     now = now or timezone.now()
-    candidates = set()
+    current = {}
     for school in School.objects.only(
         "pk", "timezone", "weekly_update_weekday", "weekly_update_time"
     ):
         week = school.week_of(now)
-        if now >= school.send_time(week):
-            candidates.add((school.pk, week))
-    if not candidates:
+        current[school.pk] = (week, now >= school.send_time(week))
+    if not current:
         return []
-    school_ids = {school_id for school_id, _week in candidates}
-    weeks = {week for _school_id, week in candidates}
-    waiting = set(
+    late = datetime.timedelta(weeks=LATE_WEEKS)
+    waiting = (
         WeeklyUpdate.objects.ready_to_send()
-        .filter(queued_at__isnull=True, week__in=weeks, student__school_id__in=school_ids)
+        .filter(
+            queued_at__isnull=True,
+            week__gte=min(week for week, _passed in current.values()) - late,
+            week__lte=max(week for week, _passed in current.values()),
+            student__school_id__in=list(current),
+        )
         .values_list("student__school_id", "week")
         .distinct()
-    ) | set(
-        UpdateDelivery.objects.filter(
-            Q(status=UpdateDelivery.Status.QUEUED)
-            | Q(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS),
-            update__week__in=weeks,
-            update__student__school_id__in=school_ids,
-        )
-        .values_list("update__student__school_id", "update__week")
-        .distinct()
     )
-    return sorted(candidates & waiting)
+    due = set()
+    for school_id, week in waiting:
+        this_week, passed = current[school_id]
+        if this_week - late <= week < this_week or (week == this_week and passed):
+            due.add((school_id, week))
+    return sorted(due)
 
 
-# Sending ---------------------------------------------------------------------------------
+# Writing the week ----------------------------------------------------------------------
 
 
-@dataclass
-class SendResult:
-    sent: int = 0
-    failed: int = 0
-    claimed: bool = True
-
-
-def _claim_week(school_id: int, week: datetime.date, now) -> bool:
-    WeekSend.objects.get_or_create(school_id=school_id, week=week)
-    return bool(
-        WeekSend.objects.filter(school_id=school_id, week=week)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE))
-        .update(claimed_at=now)
-    )
+def delivery_key(delivery_id: int) -> str:
+    """The delivery's email in the outbox: one per delivery, however often it is written."""
+    return f"weekly-update:{delivery_id}"
 
 
 def deliveries_create(*, school_id: int, week: datetime.date) -> int:
-    """One queued row per ready update and whānau member who has access and wants it.
+    """One queued row per ready update and whānau member who has access and wants it, each
+    with its email in the outbox. Returns how many emails were written.
 
-    The rows and the updates' "queued" mark are written together: an update has gone home
-    exactly when its deliveries exist.
+    The rows, their emails and the updates' "queued" mark are written together: an update
+    has gone home exactly when its deliveries exist, and a delivery exactly when its email
+    is in the outbox. Locking the updates makes a second run at the same time wait, then
+    find them queued and write nothing.
     """
     updates = WeeklyUpdate.objects.ready_to_send().filter(
         week=week, student__school_id=school_id, queued_at__isnull=True
     )
     with transaction.atomic():
         ready = dict(updates.select_for_update().values_list("pk", "student_id"))
+        if not ready:
+            return 0
         links = (
             WhanauLink.objects.with_access()
             .filter(receives_weekly_update=True, student_id__in=set(ready.values()))
@@ -119,89 +122,88 @@ def deliveries_create(*, school_id: int, week: datetime.date) -> int:
             .values_list("pk", "whanau_id", "student_id")
         )
         update_of = {student_id: update_id for update_id, student_id in ready.items()}
-        rows = [
-            UpdateDelivery(update_id=update_of[student_id], whanau_id=whanau_id, link_id=link_id)
-            for link_id, whanau_id, student_id in links
-        ]
-        UpdateDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        WeeklyUpdate.objects.filter(pk__in=list(ready)).update(queued_at=timezone.now())
-    return len(rows)
-
-
-def week_send(*, school_id: int, week: datetime.date) -> SendResult:
-    """Send a school's week. Safe to run again at any point: nobody gets anything twice."""
-    now = timezone.now()
-    if not _claim_week(school_id, week, now):
-        return SendResult(claimed=False)
-    deliveries_create(school_id=school_id, week=week)
-    deliveries = UpdateDelivery.objects.filter(
-        update__week=week, update__student__school_id=school_id
-    )
-    # Failed ones stay "failed, with the reason" between runs; each run tries them again.
-    deliveries.filter(status=UpdateDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).update(
-        status=UpdateDelivery.Status.QUEUED, claimed_at=None
-    )
-    result = SendResult()
-    # Find the week's queued rows once, without a status filter in SQL: with one, PostgreSQL
-    # probes the status index once per update in every batch (quadratic on 10,000 emails).
-    # Each batch then claims by primary key, and the claim re-checks status and claimed_at.
-    ids = [
-        pk
-        for pk, status in deliveries.order_by("pk").values_list("pk", "status")
-        if status == UpdateDelivery.Status.QUEUED
-    ]
-    for start in range(0, len(ids), BATCH):
-        batch = deliveries_send_batch(
-            UpdateDelivery.objects.filter(pk__in=ids[start : start + BATCH])
+        UpdateDelivery.objects.bulk_create(
+            [
+                UpdateDelivery(update_id=update_of[student], whanau_id=whanau_id, link_id=link_id)
+                for link_id, whanau_id, student in links
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
         )
-        result.sent += batch.sent
-        result.failed += batch.failed
-    # Let go of the week: the task's retry, or the next beat, takes it again if anything is left.
-    WeekSend.objects.filter(school_id=school_id, week=week).update(
-        claimed_at=None, finished_at=timezone.now()
+        # With ignore_conflicts not every database returns the new rows' ids: read them back
+        # (these updates were not yet queued, so every delivery of theirs is new).
+        new = list(
+            UpdateDelivery.objects.filter(
+                update_id__in=list(ready), status=UpdateDelivery.Status.QUEUED
+            ).values_list("pk", flat=True)
+        )
+        if new:
+            outbox.enqueue_many(
+                [
+                    OutboxEmail(
+                        kind=UPDATE_KIND,
+                        key=delivery_key(pk),
+                        params={"delivery": pk},
+                        school_id=school_id,
+                    )
+                    for pk in new
+                ]
+            )
+        now = timezone.now()
+        WeeklyUpdate.objects.filter(pk__in=list(ready)).update(queued_at=now)
+        # For the teacher's week: when it went home.
+        WeekSend.objects.update_or_create(
+            school_id=school_id, week=week, defaults={"finished_at": now}
+        )
+    return len(new)
+
+
+def week_send(*, school_id: int, week: datetime.date) -> int:
+    """Put a school's ready updates for the week in the outbox, which sends them. Safe to
+    run again at any point: it writes only updates not yet gone, so nobody gets one twice."""
+    return deliveries_create(school_id=school_id, week=week)
+
+
+# The update email, as the outbox builds it ---------------------------------------------
+
+
+def _delivery_sent(params: dict, at: datetime.datetime) -> None:
+    UpdateDelivery.objects.filter(pk=params["delivery"]).update(
+        status=UpdateDelivery.Status.SENT, sent_at=at, reason=""
     )
-    return result
 
 
-def deliveries_send_batch(queued, *, size: int = BATCH) -> SendResult:
-    """Claim up to ``size`` queued rows, email each, and mark each straight after its email."""
-    now = timezone.now()
-    ids = list(queued.claimable(now, STALE).order_by("pk").values_list("pk", flat=True)[:size])
-    if not ids:
-        return SendResult()
-    claimed = UpdateDelivery.objects.claimable(now, STALE).filter(pk__in=ids).update(claimed_at=now)
-    if not claimed:
-        return SendResult()
-    rows = list(
-        UpdateDelivery.objects.filter(pk__in=ids, claimed_at=now)
-        .select_related("update__student__school", "update__goal", "whanau")
-        .order_by("pk")
+def _delivery_failed(params: dict, reason: str) -> None:
+    # ``reason`` is one of the outbox's or this module's plain sentences, never error text.
+    UpdateDelivery.objects.filter(pk=params["delivery"]).update(
+        status=UpdateDelivery.Status.FAILED, reason=reason
     )
-    result = SendResult()
-    with django_mail.mailers.default as connection:
-        for delivery in rows:
-            try:
-                connection.send_messages([update_message(delivery)])
-            except Exception as error:  # a mail failure is recorded, and the run goes on
-                logger.warning("Weekly update %s not sent: %s", delivery.pk, error)
-                UpdateDelivery.objects.filter(pk=delivery.pk).update(
-                    status=UpdateDelivery.Status.FAILED,
-                    reason=str(error)[:300],
-                    attempts=delivery.attempts + 1,
-                )
-                result.failed += 1
-            else:
-                UpdateDelivery.objects.filter(pk=delivery.pk).update(
-                    status=UpdateDelivery.Status.SENT,
-                    sent_at=timezone.now(),
-                    attempts=delivery.attempts + 1,
-                    reason="",
-                )
-                result.sent += 1
-    return result
 
 
-# The email -----------------------------------------------------------------------------
+@outbox.KINDS.register(UPDATE_KIND, sent=_delivery_sent, failed=_delivery_failed)
+def build_update(params: dict) -> django_mail.EmailMessage:
+    """The delivery's email, unless since it was written they may no longer be told."""
+    try:
+        delivery = UpdateDelivery.objects.select_related("update", "whanau", "link").get(
+            pk=params["delivery"]
+        )
+    except UpdateDelivery.DoesNotExist:
+        raise outbox.NotToSendError(GONE) from None
+    if delivery.link is None:
+        raise outbox.NotToSendError(UNLINKED)
+    if not delivery.link.has_access:  # what ``WhanauLink.objects.with_access`` keeps
+        raise outbox.NotToSendError(NO_CONTACT)
+    if not delivery.link.receives_weekly_update:
+        raise outbox.NotToSendError(STOPPED)
+    if not delivery.whanau.email:
+        raise outbox.NotToSendError(NO_EMAIL)
+    # The student and school in a query of their own: PostgreSQL plans each email's query
+    # afresh, and planning a join of seven tables takes longer than running two small ones.
+    # (The update's goal, when it has one, loads as the email uses it.)
+    delivery.update.student = Student.objects.select_related("school").get(
+        pk=delivery.update.student_id
+    )
+    return update_message(delivery)
 
 
 def read_token(delivery: UpdateDelivery) -> str:
@@ -256,6 +258,15 @@ def update_message(delivery: UpdateDelivery) -> django_mail.EmailMultiAlternativ
 # Reminders for updates not yet written ---------------------------------------------------
 
 
+def _written(week: datetime.date) -> Exists:
+    """The student (the outer row) has written the week's update: more than a draft."""
+    return Exists(
+        WeeklyUpdate.objects.filter(week=week, student=OuterRef("pk")).exclude(
+            status=WeeklyUpdate.Status.DRAFT
+        )
+    )
+
+
 def due_reminders(now: datetime.datetime | None = None) -> list[tuple[int, datetime.date]]:
     """Schools within their reminder window before this week's send, not yet reminded."""
     now = now or timezone.now()
@@ -276,48 +287,96 @@ def due_reminders(now: datetime.datetime | None = None) -> list[tuple[int, datet
 
 
 def reminders_send(*, school_id: int, week: datetime.date) -> int:
-    """Tell each teacher who hasn't written yet, and students with an email. Once per week."""
-    WeekSend.objects.get_or_create(school_id=school_id, week=week)
-    if not WeekSend.objects.filter(school_id=school_id, week=week, reminded_at__isnull=True).update(
-        reminded_at=timezone.now()
-    ):
-        return 0
-    written = WeeklyUpdate.objects.filter(week=week, student=OuterRef("pk")).exclude(
-        status=WeeklyUpdate.Status.DRAFT
+    """Remind each teacher whose students haven't written, and those students with an email.
+
+    Once per week: the week is marked reminded in the transaction that writes the
+    reminders to the outbox. Returns how many were written.
+    """
+    with transaction.atomic():
+        WeekSend.objects.get_or_create(school_id=school_id, week=week)
+        if not WeekSend.objects.filter(
+            school_id=school_id, week=week, reminded_at__isnull=True
+        ).update(reminded_at=timezone.now()):
+            return 0
+        waiting = (
+            Student.objects.filter(school_id=school_id)
+            .exclude(_written(week))
+            .select_related("user")
+            .prefetch_related("classroom__teachers")
+            .order_by("last_name", "pk")
+        )
+        prefix = f"update-reminder:{school_id}:{week.isoformat()}"
+        rows, teachers = [], {}
+        for student in waiting:
+            for teacher in student.classroom.teachers.all() if student.classroom else []:
+                teachers[teacher.pk] = teacher
+            if student.user and student.user.email:
+                rows.append(
+                    OutboxEmail(
+                        kind=STUDENT_REMINDER_KIND,
+                        key=f"{prefix}:student:{student.user_id}",
+                        params={"student": student.pk, "week": week.isoformat()},
+                        school_id=school_id,
+                    )
+                )
+        rows += [
+            OutboxEmail(
+                kind=TEACHER_REMINDER_KIND,
+                key=f"{prefix}:teacher:{teacher.pk}",
+                params={"teacher": teacher.pk, "school": school_id, "week": week.isoformat()},
+                school_id=school_id,
+            )
+            for teacher in teachers.values()
+            if teacher.email
+        ]
+        if rows:
+            outbox.enqueue_many(rows)
+    return len(rows)
+
+
+@outbox.KINDS.register(STUDENT_REMINDER_KIND)
+def build_student_reminder(params: dict) -> django_mail.EmailMessage:
+    """A nudge to the student, unless they have written since (or have no email now)."""
+    week = datetime.date.fromisoformat(params["week"])
+    student = (
+        Student.objects.select_related("user")
+        .filter(pk=params["student"])
+        .annotate(written=_written(week))
+        .first()
     )
-    waiting = list(
-        Student.objects.filter(school_id=school_id)
-        .exclude(Exists(written))
-        .select_related("user", "classroom")
-        .prefetch_related("classroom__teachers")
+    if student is None or student.user is None or not student.user.email:
+        raise outbox.NotToSendError(NO_EMAIL)
+    if student.written:
+        raise outbox.NotToSendError(WRITTEN)
+    return mail.compose(
+        template="conversations/weekly/email/update_reminder_student",
+        to=student.user.email,
+        language=student.user.preferred_language,
+        context={"student": student, "url": mail.absolute_url(reverse("weekly_update_write"))},
+    )
+
+
+@outbox.KINDS.register(TEACHER_REMINDER_KIND)
+def build_teacher_reminder(params: dict) -> django_mail.EmailMessage:
+    """Who in the teacher's classes hasn't written yet, as it stands when it is sent."""
+    teacher = User.objects.filter(pk=params["teacher"], is_active=True).first()
+    if teacher is None or not teacher.email:
+        raise outbox.NotToSendError(NO_EMAIL)
+    week = datetime.date.fromisoformat(params["week"])
+    students = list(
+        Student.objects.filter(school_id=params["school"], classroom__teachers=teacher)
+        .exclude(_written(week))
         .order_by("last_name", "pk")
     )
-    by_teacher: dict = {}
-    messages = []
-    write_url = mail.absolute_url(reverse("weekly_update_write"))
-    for student in waiting:
-        for teacher in student.classroom.teachers.all() if student.classroom else []:
-            by_teacher.setdefault(teacher, []).append(student)
-        if student.user and student.user.email:
-            messages.append(
-                mail.compose(
-                    template="conversations/weekly/email/update_reminder_student",
-                    to=student.user.email,
-                    language=student.user.preferred_language,
-                    context={"student": student, "url": write_url},
-                )
-            )
-    week_url = mail.absolute_url(reverse("weekly_update_week"))
-    for teacher, students in by_teacher.items():
-        if teacher.email:
-            messages.append(
-                mail.compose(
-                    template="conversations/weekly/email/update_reminder_teacher",
-                    to=teacher.email,
-                    language=teacher.preferred_language,
-                    context={"teacher": teacher, "students": students, "url": week_url},
-                )
-            )
-    with django_mail.mailers.default as connection:
-        connection.send_messages(messages)
-    return len(messages)
+    if not students:
+        raise outbox.NotToSendError(ALL_WRITTEN)
+    return mail.compose(
+        template="conversations/weekly/email/update_reminder_teacher",
+        to=teacher.email,
+        language=teacher.preferred_language,
+        context={
+            "teacher": teacher,
+            "students": students,
+            "url": mail.absolute_url(reverse("weekly_update_week")),
+        },
+    )

@@ -1,4 +1,10 @@
-"""Background work for the weekly update home: sending each school's week, and reminders."""
+"""Background work for the weekly update home: writing each school's week to the outbox, and
+reminders. The outbox's own task (``partnerships.tasks.send_outbox``) sends the emails and
+retries them; these only decide what goes.
+
+Time limits sit well below the broker's visibility timeout (an hour), so a task is never
+handed to a second worker while the first still runs it.
+"""
 
 import datetime
 
@@ -7,29 +13,25 @@ from celery import shared_task
 from conversations.weekly import sending
 
 
-@shared_task
+@shared_task(soft_time_limit=60, time_limit=90)
 def send_due_updates() -> int:
-    """Beat, every ten minutes: start the send for each school whose time has come."""
+    """Beat, every ten minutes: start the send for each school week whose time has come."""
     due = sending.due_school_weeks()
     for school_id, week in due:
         send_week.delay(school_id, week.isoformat())
     return len(due)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6)
-def send_week(self, school_id: int, week: str) -> int:
-    """Send one school's week. Idempotent: a retried or repeated run sends nothing twice."""
-    result = sending.week_send(school_id=school_id, week=datetime.date.fromisoformat(week))
-    if result.failed:
-        # Back off and try the failed ones again (each delivery keeps its reason meanwhile).
-        raise self.retry(countdown=min(60 * 2**self.request.retries, 30 * 60))
-    return result.sent
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def send_week(school_id: int, week: str) -> int:
+    """Write one school's week to the outbox. Idempotent: a repeated run writes nothing more."""
+    return sending.week_send(school_id=school_id, week=datetime.date.fromisoformat(week))
 
 
-@shared_task
+@shared_task(soft_time_limit=120, time_limit=180)
 def remind_unwritten_updates() -> int:
     """Beat, every ten minutes: remind students and teachers before the send, once a week."""
-    sent = 0
+    written = 0
     for school_id, week in sending.due_reminders():
-        sent += sending.reminders_send(school_id=school_id, week=week)
-    return sent
+        written += sending.reminders_send(school_id=school_id, week=week)
+    return written

@@ -1,6 +1,7 @@
 """The weekly update home: writing it, the teacher's week, reading and replying, unsubscribing."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,7 @@ from partnerships.access import (
     students_visible_to,
 )
 from partnerships.files import private_file_response
-from partnerships.models import Student, WhanauLink
+from partnerships.models import OutboxEmail, Student, WhanauLink
 
 
 def _link_problem(request, *, expired: bool):
@@ -97,6 +98,50 @@ def weekly_update_write_with(request, pk: int):
     return _write(request, student, with_teacher=True)
 
 
+@dataclass(frozen=True)
+class DeliveryState:
+    """How a delivery stands: ``status`` is sent, waiting, failed or not_sent. ``reason`` is
+    stored untranslated and translated as the page shows it."""
+
+    status: str
+    reason: str = ""
+    retry_at: datetime.datetime | None = None
+
+
+OUTBOX_STATES = {
+    OutboxEmail.Status.SENT: "sent",
+    OutboxEmail.Status.QUEUED: "waiting",
+    OutboxEmail.Status.FAILED: "failed",
+    OutboxEmail.Status.SKIPPED: "not_sent",
+}
+
+
+def _with_state(deliveries: list[UpdateDelivery]) -> None:
+    """Set ``state`` on each delivery from its email in the outbox: one query for them all."""
+    rows = {
+        row.key: row
+        for row in OutboxEmail.objects.filter(
+            key__in=[sending.delivery_key(delivery.pk) for delivery in deliveries]
+        ).only("key", "status", "reason", "send_after", "attempts")
+    }
+    now = timezone.now()
+    for delivery in deliveries:
+        row = rows.get(sending.delivery_key(delivery.pk))
+        if row is None:
+            # Written before the outbox (or by the demo): its own status, without the reason,
+            # which then held the mail server's raw words.
+            status = {"sent": "sent", "failed": "failed"}.get(delivery.status, "waiting")
+            delivery.state = DeliveryState(status)
+            continue
+        # Waiting for a later time after a failure: the outbox tries again then.
+        retrying = row.status == OutboxEmail.Status.QUEUED and row.send_after > now
+        delivery.state = DeliveryState(
+            OUTBOX_STATES[row.status],
+            row.reason,
+            row.send_after if retrying and (row.reason or row.attempts) else None,
+        )
+
+
 @require_safe
 @staff_only
 def weekly_update_week(request):
@@ -112,7 +157,7 @@ def weekly_update_week(request):
         previous_week = week - datetime.timedelta(days=7)
     deliveries = UpdateDelivery.objects.select_related("whanau").order_by("whanau__name")
     updates = WeeklyUpdate.objects.filter(week=week).prefetch_related(
-        Prefetch("deliveries", queryset=deliveries)
+        Prefetch("deliveries", queryset=deliveries, to_attr="sent_to")
     )
     students = (
         students_managed_by(request.user)
@@ -122,6 +167,7 @@ def weekly_update_week(request):
         .order_by("classroom__name", "last_name", "pk")
     )
     rows = [(student, next(iter(student.this_week), None)) for student in students]
+    _with_state([delivery for _student, update in rows if update for delivery in update.sent_to])
     return render(
         request,
         "conversations/weekly/weekly_update_week.html",

@@ -58,6 +58,7 @@ PAGES = [
             "students I manage at my school, with class",
             "their updates this week (prefetch)",
             "the updates' deliveries, with whānau members (prefetch)",
+            "the deliveries' emails in the outbox, by key",
             "when this week's send finished",
         ),
         given=lambda s: s.update,

@@ -4,13 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from conversations.weekly import sending
+from partnerships import outbox
 from partnerships.models import School
 
 
 class Command(BaseCommand):
     help = (
         "Send every school's weekly updates whose send time has passed (what beat does), "
-        "or with --school and --now, one school's week straight away. Never sends twice."
+        "or with --school and --now, one school's week straight away. Each update is written "
+        "to the outbox once, and the outbox is then sent at once rather than at its next "
+        "sweep. Never sends twice."
     )
 
     def add_arguments(self, parser):
@@ -30,13 +33,21 @@ class Command(BaseCommand):
         else:
             pairs = sending.due_school_weeks()
         for school_id, week in pairs:
-            result = sending.week_send(school_id=school_id, week=week)
-            if not result.claimed:
-                self.stdout.write(
-                    f"School {school_id}, week of {week}: already sent, or being sent now."
-                )
-            else:
-                self.stdout.write(
-                    f"School {school_id}, week of {week}: {result.sent} sent, "
-                    f"{result.failed} failed."
-                )
+            written = sending.week_send(school_id=school_id, week=week)
+            self.stdout.write(
+                f"School {school_id}, week of {week}: {written} to send."
+                if written
+                else f"School {school_id}, week of {week}: nothing new to send."
+            )
+        if not pairs:
+            return
+        # Whatever else is due goes too: the outbox sends rows, not schools.
+        result = outbox.send_due()
+        self.stdout.write(
+            f"Outbox: {result.sent} sent, {result.failed} failed, "
+            f"{result.retrying} to try again later, {result.skipped} no longer to send."
+        )
+        if result.unreachable:
+            self.stderr.write(
+                "The mail server could not be reached: the rest go at the outbox's next sweep."
+            )

@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 
 from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
-from partnerships.models import School, WhanauMember
+from partnerships import outbox
+from partnerships.models import OutboxEmail, School, WhanauMember
 
 
 def run(**options) -> tuple[str, str, str]:
@@ -35,6 +36,7 @@ def test_benchmark_sends_every_email_and_rolls_back():
     assert not WhanauMember.objects.filter(email__endswith="@bench.example").exists()
     assert not WeeklyUpdate.objects.exists()
     assert not UpdateDelivery.objects.exists()
+    assert not OutboxEmail.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,6 +46,7 @@ def test_benchmark_commit_mode_deletes_its_school_afterwards():
     assert "20 emails in " in output
     assert not School.objects.filter(name="Benchmark School").exists()
     assert not UpdateDelivery.objects.exists()
+    assert not OutboxEmail.objects.exists()
 
 
 @pytest.mark.django_db
@@ -61,4 +64,14 @@ def test_benchmark_reports_an_email_not_sent_as_an_error(monkeypatch):
     with pytest.raises(CommandError, match="exactly once"):
         call_command("benchmark_weekly_send", emails=10, stdout=io.StringIO(), stderr=err)
     assert "9 of 10 deliveries sent" in err.getvalue()
+    assert not School.objects.filter(name="Benchmark School").exists()
+
+
+@pytest.mark.django_db
+def test_benchmark_refuses_to_send_an_outbox_with_real_emails_waiting():
+    """It drains the whole outbox, so emails waiting for real people stop it before it starts."""
+    outbox.enqueue(kind="weekly_update", key="weekly-update:0", params={"delivery": 0})
+    with pytest.raises(CommandError, match="emails waiting to go to real people"):
+        call_command("benchmark_weekly_send", emails=5, stdout=io.StringIO())
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.QUEUED
     assert not School.objects.filter(name="Benchmark School").exists()
