@@ -9,7 +9,15 @@ from django.conf import settings
 from config.celery import app
 
 # Written to the outbox by the apps; a worker must be able to build each of them.
-KINDS = {"booking_confirmed", "booking_reminder", "comment_digest", "invitation"}
+KINDS = {
+    "booking_confirmed",
+    "booking_reminder",
+    "comment_digest",
+    "invitation",
+    "update_reminder_student",
+    "update_reminder_teacher",
+    "weekly_update",
+}
 
 
 def test_every_scheduled_task_is_registered():
