@@ -41,10 +41,14 @@ def weekly_update_save(
     """
     audit.refuse_unknown(data, {*WEEKLY_UPDATE_FIELDS, "photo"}, what="a weekly update")
     with transaction.atomic():
-        update = WeeklyUpdate.objects.select_for_update().filter(student=student, week=week).first()
-        if update is None:
-            update = WeeklyUpdate(student=student, week=week, author=by)
-        elif update.queued_at is not None:
+        # Made first (empty, so never sent) and then locked: two saves of the week's first
+        # update at once (a double click) wait for each other instead of failing on the
+        # one-a-week constraint.
+        WeeklyUpdate.objects.get_or_create(
+            student=student, week=week, defaults={"author": by, "learned": ""}
+        )
+        update = WeeklyUpdate.objects.select_for_update().get(student=student, week=week)
+        if update.queued_at is not None:
             raise UpdateGoneHomeError
         changed = audit.apply_changes(
             update, {name: data[name] for name in WEEKLY_UPDATE_FIELDS if name in data}

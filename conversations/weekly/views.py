@@ -30,6 +30,7 @@ from partnerships.access import (
 )
 from partnerships.files import private_file_response
 from partnerships.models import OutboxEmail, Student, WhanauLink
+from partnerships.submissions import once_per_form
 
 
 def _link_problem(request, *, expired: bool):
@@ -84,6 +85,7 @@ def _write(request, student: Student, *, with_teacher: bool):
 
 @student_only
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def weekly_update_write(request):
     """A student writes this week's update home."""
     student = Student.objects.select_related("school").get(pk=request_roles(request).student_id)
@@ -92,6 +94,7 @@ def weekly_update_write(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def weekly_update_write_with(request, pk: int):
     """A teacher writes the update together with a younger student."""
     student = get_object_or_404(students_managed_by(request.user).select_related("school"), pk=pk)

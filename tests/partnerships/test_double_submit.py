@@ -73,3 +73,15 @@ def test_a_token_is_only_its_owners(client, world):
     )
     assert response.status_code == 302
     assert GoalComment.objects.filter(goal=world.goal).count() == 1  # the unique token holds
+
+
+def test_the_weeks_first_update_saved_twice_is_one_update(client, world):
+    """A double click on the first save of the week: one update, no error page."""
+    from conversations.models import WeeklyUpdate
+
+    client.force_login(world.student_user)
+    form = {"learned": "Fractions with pizza.", "submission": str(uuid.uuid4())}
+    first = client.post(reverse("weekly_update_write"), form)
+    second = client.post(reverse("weekly_update_write"), form)
+    assert first.status_code == second.status_code == 302
+    assert WeeklyUpdate.objects.filter(student=world.student).count() == 1
