@@ -28,6 +28,7 @@ from learners.demo import GOALS, INQUIRIES, TEACHER_REPLIES, WHANAU_COMMENTS
 from learners.models import Goal, GoalAgreement, GoalComment, InquiryStep
 from partnerships.demo import hard_to_reach
 from partnerships.models import School, SignInCard, Student, User, Voice, WhanauLink, new_card_code
+from partnerships.outbox import REFUSED
 
 TERM_WEEKS = 10
 ROUND_TITLE = "Start-of-term goal-setting conversations"
@@ -384,11 +385,11 @@ def _weekly_updates(school: School, learners: list, seeding: Seeding, made: dict
             continue
         for link in learner.links:
             if link.receives_weekly_update and link.whanau.email:
-                delivery = UpdateDelivery(update=update, whanau=link.whanau, link=link, attempts=1)
-                delivery.claimed_at, delivery.status = send_at, "sent"
+                delivery = UpdateDelivery(update=update, whanau=link.whanau, link=link)
+                delivery.status = "sent"
                 delivery.sent_at = send_at + datetime.timedelta(minutes=2)
                 if rng.random() < 0.03:
-                    delivery.status, delivery.reason, delivery.sent_at = "failed", "550", None
+                    delivery.status, delivery.reason, delivery.sent_at = "failed", REFUSED, None
                 elif seeding.odds(learner, 0.6, 0.3):  # opened in the browser
                     delivery.read_at = seeding.between(delivery.sent_at, 3)
                 deliveries.append(delivery)

@@ -104,7 +104,6 @@ def seed_updates(*, school: School, keep_free: frozenset[int] = frozenset(), see
                             link=link,
                             status=UpdateDelivery.Status.SENT,
                             sent_at=sent,
-                            attempts=1,
                             # Most families open it from the email over the weekend.
                             read_at=min(now, sent + datetime.timedelta(hours=rng.randint(2, 60)))
                             if heard and rng.random() < 0.7

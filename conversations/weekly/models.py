@@ -1,6 +1,5 @@
 """The weekly update home, written by the student, and its deliveries to whānau."""
 
-import datetime
 import secrets
 
 from django.conf import settings
@@ -97,17 +96,14 @@ class WeeklyUpdate(models.Model):
 
 
 class WeekSend(models.Model):
-    """One school's week of updates: claimed by the run sending it, so only one runs at once.
-
-    ``finished_at`` is when a run last finished; updates approved late go in the next run.
-    """
+    """One school's week of updates: when teachers were reminded, and when its updates were
+    last written to the outbox (updates approved late are written by a later run)."""
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="week_sends"
     )
     week = models.DateField()
     reminded_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -119,16 +115,9 @@ class WeekSend(models.Model):
         return f"{self.school_id} {self.week}"
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def claimable(self, now, stale: datetime.timedelta):
-        return self.filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale),
-            status=UpdateDelivery.Status.QUEUED,
-        )
-
-
 class UpdateDelivery(models.Model):
-    """One update to one whānau member: written before the send, marked after it."""
+    """One update to one whānau member: written with its email in the outbox, and marked as
+    the outbox sends it (or says why it could not)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -144,13 +133,9 @@ class UpdateDelivery(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     reason = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # When they first opened the update in the browser: no tracking pixel in the email.
     read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")
@@ -163,7 +148,6 @@ class UpdateDelivery(models.Model):
                 name="sent_delivery_has_sent_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
 
     def __str__(self) -> str:
         return f"{self.update_id} → {self.whanau_id}: {self.status}"

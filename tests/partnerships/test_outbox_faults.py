@@ -377,7 +377,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one(
         )
     try:
         send_outbox.apply_async(queue=broker_queue)
-        wait_for(lambda: len(smtp_server.received) >= 10 or worker.poll() is not None, what="10")
+        # A worker starting on a busy machine (the suite runs in parallel) may take a while.
+        wait_for(
+            lambda: len(smtp_server.received) >= 10 or worker.poll() is not None,
+            what="10 emails from the worker",
+            timeout=90,
+        )
         assert worker.poll() is None, log.read_text()
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
