@@ -16,7 +16,7 @@ from learners.inquiry import STAGES, with_inquiry
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Student, Voice, WhanauLink
 from reports.contact import last_took_part, took_part_q
-from reports.figures import overdue_transition_q
+from reports.conversation_figures import overdue_transition_q
 from reports.filters import Scope
 from reports.tables import Cell, Table
 
