@@ -27,7 +27,8 @@ Kinds are registered by the apps that own them (``KINDS.register``), as page pan
 ``build(params) -> EmailMessage``, raising ``NotToSendError(reason)`` when it should no longer go;
 optional ``sent(params, at)`` and ``failed(params, reason)`` keep the app's own record, and an
 optional ``prefetch(params_list)`` loads a batch's rows at once (``build`` then also gets
-what it returned).
+what it returned). A kind sending thousands at a time records them with
+``sent_many([(params, at), …])`` instead of ``sent``: once per batch, not once per email.
 """
 
 import datetime
@@ -133,6 +134,7 @@ def send_due(*, batch: int = BATCH, deadline: datetime.datetime | None = None) -
     """Send every row that is due, a batch at a time, until none is left, the mail server
     cannot be reached, or ``deadline`` passes (the task's time limit is near)."""
     result = SendResult()
+    record_sent()  # what a worker that died sent but never recorded
     while deadline is None or timezone.now() < deadline:
         done = send_batch(size=batch)
         result.add(done)
@@ -175,6 +177,7 @@ def send_batch(*, size: int = BATCH) -> SendResult:
             setattr(result, outcome, getattr(result, outcome) + 1)
     finally:
         _close(connection)
+        record_sent(kinds)
         # Whatever was not sent goes back, to wait for the next sweep.
         pause = OUTAGE_PAUSE if result.unreachable else datetime.timedelta(0)
         OutboxEmail.objects.filter(claimed_by=token, status=OutboxEmail.Status.QUEUED).update(
@@ -283,17 +286,47 @@ def _answered(row, token, entry, code: int) -> str:
 
 def _mark_sent(row, token, message, entry) -> None:
     now = timezone.now()
+    sent = {
+        "status": OutboxEmail.Status.SENT,
+        "sent_at": now,
+        "to": ", ".join(message.to)[:254],
+        "attempts": F("attempts") + 1,
+        "claimed_until": None,
+        "reason": "",
+    }
+    if entry and "sent_many" in entry.details:
+        # One statement, committed at once: the app hears of it with the rest of the batch.
+        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(**sent, recorded=False)
+        return
     with transaction.atomic():
-        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(
-            status=OutboxEmail.Status.SENT,
-            sent_at=now,
-            to=", ".join(message.to)[:254],
-            attempts=F("attempts") + 1,
-            claimed_until=None,
-            reason="",
-        )
+        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(**sent)
         if entry and "sent" in entry.details:
             entry.details["sent"](row.params, now)
+
+
+def record_sent(kinds: dict | None = None) -> int:
+    """Tell the kinds that record in bulk (``sent_many(params_list)``) of their rows sent and
+    not yet recorded: at the end of each batch, and at each sweep for a batch whose worker
+    died before it could. Two queries a kind."""
+    kinds = kinds or {entry.name: entry for entry in KINDS}
+    recorded = 0
+    for name, entry in kinds.items():
+        if "sent_many" not in entry.details:
+            continue
+        with transaction.atomic():
+            rows = list(
+                OutboxEmail.objects.select_for_update(skip_locked=True)
+                .filter(kind=name, recorded=False, status=OutboxEmail.Status.SENT)
+                .values_list("pk", "params", "sent_at")
+            )
+            if not rows:
+                continue
+            entry.details["sent_many"]([(params, at) for _pk, params, at in rows])
+            OutboxEmail.objects.filter(pk__in=[pk for pk, _params, _at in rows]).update(
+                recorded=True
+            )
+            recorded += len(rows)
+    return recorded
 
 
 def _finish(row, token, status, reason, entry, hook) -> None:

@@ -167,9 +167,11 @@ def week_send(*, school_id: int, week: datetime.date) -> int:
 # The update email, as the outbox builds it ---------------------------------------------
 
 
-def _delivery_sent(params: dict, at: datetime.datetime) -> None:
-    UpdateDelivery.objects.filter(pk=params["delivery"]).update(
-        status=UpdateDelivery.Status.SENT, sent_at=at, reason=""
+def _deliveries_sent(sent: list[tuple[dict, datetime.datetime]]) -> None:
+    """A batch's deliveries marked sent in one statement: a week is thousands of emails, and
+    a batch's emails go within seconds of each other, so they share its last one's time."""
+    UpdateDelivery.objects.filter(pk__in=[params["delivery"] for params, _at in sent]).update(
+        status=UpdateDelivery.Status.SENT, sent_at=max(at for _params, at in sent), reason=""
     )
 
 
@@ -190,7 +192,7 @@ def _load_deliveries(params_list: list[dict]) -> dict[int, UpdateDelivery]:
 
 
 @outbox.KINDS.register(
-    UPDATE_KIND, sent=_delivery_sent, failed=_delivery_failed, prefetch=_load_deliveries
+    UPDATE_KIND, sent_many=_deliveries_sent, failed=_delivery_failed, prefetch=_load_deliveries
 )
 def build_update(params: dict, loaded: dict[int, UpdateDelivery]) -> django_mail.EmailMessage:
     """The delivery's email, unless since it was written they may no longer be told."""

@@ -54,6 +54,8 @@ class OutboxEmail(models.Model):
     claimed_by = models.UUIDField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)  # in plain words, for staff
     sent_at = models.DateTimeField(null=True, blank=True)
+    # False while a kind that records its sends in bulk (``sent_many``) has yet to hear of it.
+    recorded = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = OutboxQuerySet.as_manager()
@@ -65,6 +67,7 @@ class OutboxEmail(models.Model):
             models.Index(
                 fields=["send_after"], condition=Q(status="queued"), name="outbox_waiting"
             ),
+            models.Index(fields=["kind"], condition=Q(recorded=False), name="outbox_unrecorded"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,3 +62,42 @@ def test_a_row_held_by_another_worker_is_left_alone(kind):
     assert outbox.send_due().sent == 0
     OutboxEmail.objects.update(claimed_until=timezone.now() - outbox.LEASE)  # its worker died
     assert outbox.send_due().sent == 1
+
+
+@pytest.fixture
+def bulk_kind(monkeypatch):
+    """A kind that records its sends in bulk, as the weekly update does."""
+    monkeypatch.setattr(outbox.KINDS, "_entries", dict(outbox.KINDS._entries))
+    batches = []
+
+    def build(params):
+        return EmailMessage(subject="Kia ora", body="Hello", to=[params["to"]])
+
+    outbox.KINDS.register(
+        "bulk", sent_many=lambda sent: batches.append(sorted(p["to"] for p, _at in sent))
+    )(build)
+    return batches
+
+
+def test_a_bulk_kind_hears_of_its_sends_once_per_batch(bulk_kind):
+    """Three emails, one batch: the app records all three at once, and only once."""
+    for n in range(3):
+        outbox.enqueue(kind="bulk", key=f"b{n}", params={"to": f"{n}@example.com"})
+    assert outbox.send_due().sent == 3
+    assert bulk_kind == [["0@example.com", "1@example.com", "2@example.com"]]
+    assert not OutboxEmail.objects.filter(recorded=False).exists()
+    outbox.send_due()
+    assert len(bulk_kind) == 1
+
+
+def test_sends_a_dead_worker_never_recorded_are_recorded_by_the_next_sweep(bulk_kind):
+    """Sent, then the worker died before telling the app: the next sweep tells it, once."""
+    from django.utils import timezone
+
+    outbox.enqueue(kind="bulk", key="b9", params={"to": "9@example.com"})
+    OutboxEmail.objects.update(
+        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), recorded=False
+    )
+    outbox.send_due()
+    assert bulk_kind == [["9@example.com"]]
+    assert mail.outbox == []  # recorded, not sent again
