@@ -33,6 +33,7 @@ class Figure:
     tables: list[Table] = field(default_factory=list)
     # (drill-down key, label, number of students or None)
     drill: list[tuple[str, str, int | None]] = field(default_factory=list)
+    students: int = 0  # how many students it counts over, where that is known
 
     @property
     def bars(self) -> list[dict]:

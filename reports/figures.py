@@ -25,13 +25,11 @@ def engagement(scope: Scope) -> Figure:
     students, and one pass over what whānau did."""
     periods = [scope.period, *scope.trends]
     took_part = took_part_counts(scope.students, periods)
-    counts = {"total": scope.students.count()} | {
-        f"p{n}": count for n, count in enumerate(took_part)
-    }
-    total, engaged = counts["total"], counts["p0"]
+    total = scope.students.count()
+    engaged = took_part[0]
     trend = [
-        Point(period.label, share(counts[f"p{n}"], total), percent(share(counts[f"p{n}"], total)))
-        for n, period in enumerate(scope.trends, start=1)
+        Point(period.label, share(count, total), percent(share(count, total)))
+        for period, count in zip(scope.trends, took_part[1:], strict=True)
     ]
     return Figure(
         key="engagement",
@@ -48,6 +46,7 @@ def engagement(scope: Scope) -> Figure:
             ("engaged", _("Whānau took part"), engaged),
             ("not_engaged", _("Whānau did not take part"), total - engaged),
         ],
+        students=total,
     )
 
 
@@ -246,12 +245,28 @@ def inquiries(scope: Scope) -> Figure:
 def all_figures(scope: Scope) -> list[Figure]:
     """Every figure of the dashboard, in the order a leader reads them."""
     engaged = engagement(scope)
-    students_count = engaged.drill[0][2] + engaged.drill[1][2]
     return [
         engaged,
         voice_balance(scope),
         co_construction(scope),
         conversations(scope),
-        weekly_updates(scope, students_count),
+        weekly_updates(scope, engaged.students),
         inquiries(scope),
     ]
+
+
+# Which figure holds each table a leader may download (``Table.key``).
+TABLES = {
+    "voice": voice_balance,
+    "goals": co_construction,
+    "conversations": conversations,
+    "transitions": conversations,
+    "updates": lambda scope: weekly_updates(scope, scope.students.count()),
+    "inquiry": inquiries,
+}
+
+
+def figure_with_table(scope: Scope, key: str) -> Figure | None:
+    """The one figure a download needs, not all of them."""
+    make = TABLES.get(key)
+    return make(scope) if make else None

@@ -85,10 +85,6 @@ class DashboardFilters(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["classroom"].queryset = classes
         self.today = today
-        for name, each in self.fields.items():
-            if name != "priority":
-                is_select = isinstance(each.widget, forms.Select)
-                each.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
     def controls(self) -> list[dict]:
         """Each filter as plain data for the page to draw: Django's widget templates cost
@@ -146,10 +142,6 @@ class Scope:
     @property
     def today(self) -> datetime.date:
         return self.now.astimezone(self.school.zone).date()
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.query)
 
 
 def dashboard_school(request) -> School:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from partnerships.access import staff_only
 from reports import cache
 from reports.drilldown import DRILLS, students_for, worklist
-from reports.figures import all_figures
+from reports.figures import all_figures, figure_with_table
 from reports.filters import Scope, scope_for
 from reports.tables import csv_response
 
@@ -20,9 +20,8 @@ WORKLIST_ON_DASHBOARD = 10
 PER_PAGE = 50
 
 
-def dashboard_context(request, params) -> dict:
+def dashboard_context(request, scope: Scope) -> dict:
     """What the dashboard shows, for the page and for the home page's panel."""
-    scope = scope_for(request, params)
     return {"scope": scope, **cache.remembered(request, scope, _counted)}
 
 
@@ -51,27 +50,36 @@ def _export_name(scope: Scope, what: str) -> str:
     return f"{scope.school.name} {what} {scope.period.first} {scope.period.last}"
 
 
+def _download(scope: Scope, key: str):
+    """One table as a CSV file, counted now: only the figure that holds it, or the whole
+    not-reached list. None when no table has that name."""
+    if key == "not_reached":
+        title = str(DRILLS[key].title)
+        return csv_response(
+            worklist(students_for(scope, key), key=key, caption=title),
+            filename=_export_name(scope, key),
+        )
+    figure = figure_with_table(scope, key)
+    if figure is None:
+        return None
+    (table,) = [table for table in figure.tables if table.key == key]
+    return csv_response(table, filename=_export_name(scope, key))
+
+
 @require_safe
 @staff_only
 def dashboard(request):
     """Is the school listening, or only telling? Every figure, filtered, with its trend."""
+    scope = scope_for(request, request.GET)
     export = request.GET.get("export")
-    if export:
-        # A download is counted now: the file is the figures as they stand.
-        scope = scope_for(request, request.GET)
-        if export == "not_reached":
-            table = worklist(
-                students_for(scope, export), key=export, caption=str(DRILLS[export].title)
-            )
-            return csv_response(table, filename=_export_name(scope, export))
-        for figure in all_figures(scope):
-            for table in figure.tables:
-                if table.key == export:
-                    return csv_response(table, filename=_export_name(scope, table.key))
-    context = dashboard_context(request, request.GET)
-    if export:
-        context["scope"].errors.append(_("There is no table called that to download."))
-    return render(request, "reports/dashboard.html", context)
+    if export and scope.errors:
+        # A file of the unfiltered figures would look like the filtered ones: say so instead.
+        scope.errors.append(_("Nothing was downloaded: put the filters right and try again."))
+    elif export:
+        if (download := _download(scope, export)) is not None:
+            return download
+        scope.errors.append(_("There is no table called that to download."))
+    return render(request, "reports/dashboard.html", dashboard_context(request, scope))
 
 
 @require_safe
@@ -84,7 +92,9 @@ def dashboard_students(request):
         scope.errors.append(_("We don’t know that figure, so here are the families not reached."))
         key = "not_reached"
     title = str(DRILLS[key].title)
-    if request.GET.get("export") == "csv":
+    if request.GET.get("export") == "csv" and scope.errors:
+        scope.errors.append(_("Nothing was downloaded: put the filters right and try again."))
+    elif request.GET.get("export") == "csv":
         students = students_for(scope, key)
         return csv_response(
             worklist(students, key=key, caption=title), filename=_export_name(scope, key)

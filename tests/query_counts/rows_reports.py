@@ -20,8 +20,8 @@ NOT_REACHED = (
     "not reached: when their whānau last took part (one pass over what whānau did)",
 )
 FIGURES = (
-    "engagement: how many students",
     "engagement: students whose whānau took part, this period and each term (one pass)",
+    "engagement: how many students",
     "voice: goal comments by class and voice, this period and each term",
     "voice: goals proposed, by class and voice",
     "voice: evidence, by class and voice",

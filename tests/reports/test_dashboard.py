@@ -372,3 +372,14 @@ def test_a_drill_down_page_is_kept_too(client, world, term, settings):
     GoalComment.objects.create(goal=world.goal, voice=Voice.WHANAU, body="We read together")
     assert world.student.last_name in _text(client.get(url))
     assert world.student.last_name not in _text(client.get(url + "&page=1"))
+
+
+def test_a_download_with_filters_that_make_no_sense_is_refused(client, world, term):
+    """No file of unfiltered figures passed off as filtered: the page says what to fix."""
+    client.force_login(world.leader)
+    response = client.get(reverse("dashboard") + "?export=voice&year_level=99")
+    assert response["Content-Type"].startswith("text/html")
+    assert "Nothing was downloaded" in _text(response)
+    response = client.get(reverse("dashboard_students") + "?figure=nope&export=csv")
+    assert response["Content-Type"].startswith("text/html")
+    assert "Nothing was downloaded" in _text(response)
