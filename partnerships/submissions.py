@@ -7,6 +7,7 @@ fails on the token and is rolled back, writes and all. Views opt in with ``@once
 and say ``{% submission_token %}`` inside the form; a form without a token posts as before.
 """
 
+import datetime
 import functools
 import uuid
 
@@ -14,12 +15,23 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from partnerships.models import Submission
 
 FIELD = "submission"
+# A form is sent twice within seconds or minutes (a double click, a reload); a day is ample.
+KEPT_FOR = datetime.timedelta(days=1)
+
+
+def submissions_forget() -> int:
+    """Let go of tokens old enough that no second post of their form will come."""
+    deleted, _by_model = Submission.objects.filter(
+        created_at__lt=timezone.now() - KEPT_FOR
+    ).delete()
+    return deleted
 
 
 def token_field() -> str:

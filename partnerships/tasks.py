@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from partnerships import outbox
+from partnerships import outbox, submissions
 
 # Below the broker's visibility timeout (an hour), so a task is never handed out twice while it
 # still runs; the sweep stops sending a little before its soft limit.
@@ -21,3 +21,9 @@ def send_outbox() -> int:
     """Send every email that is due. Beat runs it every minute; a write nudges it at once."""
     deadline = timezone.now() + datetime.timedelta(seconds=SWEEP_SECONDS)
     return outbox.send_due(deadline=deadline).sent
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def forget_old_submissions() -> int:
+    """Daily: the one-time tokens of forms posted long enough ago to be sent twice no more."""
+    return submissions.submissions_forget()

@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.send_outbox",
         "schedule": crontab(minute="*"),
     },
+    "forget-old-submissions": {
+        "task": "partnerships.tasks.forget_old_submissions",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "comment-digests-hourly": {
         "task": "learners.tasks.send_comment_digests",
         "schedule": crontab(minute=5),

@@ -85,3 +85,20 @@ def test_the_weeks_first_update_saved_twice_is_one_update(client, world):
     second = client.post(reverse("weekly_update_write"), form)
     assert first.status_code == second.status_code == 302
     assert WeeklyUpdate.objects.filter(student=world.student).count() == 1
+
+
+def test_tokens_are_let_go_after_a_day(client, world):
+    """The table of posted forms does not grow for ever; a recent token still holds."""
+    import datetime
+
+    from django.utils import timezone
+
+    from partnerships.tasks import forget_old_submissions
+
+    old = Submission.objects.create(token=uuid.uuid4(), user=world.whanau, url="/")
+    Submission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    recent = Submission.objects.create(token=uuid.uuid4(), user=world.whanau, url="/")
+    assert forget_old_submissions() == 1
+    assert list(Submission.objects.all()) == [recent]
