@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import demo, panels  # noqa: F401  demo step; the dashboard on home pages
+        from reports import demo, emails, panels  # noqa: F401  demo step, email kind, panels

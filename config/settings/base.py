@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.weekly.tasks.remind_unwritten_updates",
         "schedule": crontab(minute="*/10"),
     },
+    "report-runs-stalled": {
+        "task": "reports.tasks.resume_stalled_runs",
+        "schedule": crontab(minute="*"),
+    },
     "booking-reminders-hourly": {
         "task": "conversations.tasks.send_booking_reminders",
         "schedule": crontab(minute=20),

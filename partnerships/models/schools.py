@@ -73,6 +73,9 @@ class School(models.Model):
     updates_need_approval = models.BooleanField(
         _("a teacher approves weekly updates before they are sent"), default=True
     )
+    reports_need_approval = models.BooleanField(
+        _("a leader approves written reports before they go home"), default=False
+    )
     update_reminder_hours = models.PositiveSmallIntegerField(
         _("remind about unwritten updates this many hours before sending"), default=24
     )
