@@ -128,6 +128,9 @@ class Report(models.Model):
     home_help_voice = models.CharField(max_length=16, choices=Voice.choices, blank=True)
     home_help_at = models.DateTimeField(null=True, blank=True)
     published_version = models.PositiveSmallIntegerField(default=0)
+    # The last time the no-surprises check held it back, and what it held: cleared on publishing.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held = models.JSONField(default=list, blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -84,10 +84,16 @@ def report_publish(
         if not may_publish(actor, report):
             raise ValidationError(_not_ready(report))
         unraised = surprises.unraised(report, now=now)
-        if unraised and not (reason and leads(actor, report.round.school_id)):
-            raise HeldError(unraised)
-        version = _freeze(actor=actor, report=report, now=now, unraised=unraised, reason=reason)
-    return Published(version, True)
+        if not unraised or (reason and leads(actor, report.round.school_id)):
+            version = _freeze(
+                actor=actor, report=report, now=now, unraised=unraised, reason=reason
+            )
+            return Published(version, True)
+    # Kept outside the refused publishing, so leaders' dashboards count what the check held.
+    Report.objects.filter(pk=report.pk).update(
+        held_at=now, held=[each.as_data() for each in unraised]
+    )
+    raise HeldError(unraised)
 
 
 def _not_ready(report: Report) -> str:
@@ -116,7 +122,8 @@ def _freeze(*, actor, report: Report, now, unraised, reason: str) -> ReportVersi
     )
     report.status = Report.Status.PUBLISHED
     report.published_version = version.number
-    report.save(update_fields=["status", "published_version", "updated_at"])
+    report.held_at, report.held = None, []
+    report.save(update_fields=["status", "published_version", "held_at", "held", "updated_at"])
     for reader in surprises.readers_of(report):
         emails.report_published_enqueue(report=report, version=version.number, whanau=reader)
     summary = _("Report published (version %(number)d)") % {"number": version.number}

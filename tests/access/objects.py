@@ -16,6 +16,9 @@ from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from learners.models import Evidence, GoalComment, InquiryStep
 from partnerships.models import Invitation, Voice, hash_key
+from reports import publishing
+from reports import services as report_services
+from reports.models import Report
 from tests import factories
 from tests.factories import PNG
 
@@ -144,3 +147,41 @@ class Things:
             key_hash=hash_key(INVITATION_KEY),
             expires_at=timezone.now() + datetime.timedelta(days=1),
         )
+
+    @cached_property
+    def report_round(self):
+        """A round of reports covering the world's class, its learning since two months ago."""
+        today = timezone.localdate()
+        return report_services.report_round_create(
+            actor=self.world.leader,
+            school=self.world.school,
+            name="Mid-year",
+            period_starts_on=today - datetime.timedelta(days=60),
+            due_on=today + datetime.timedelta(days=14),
+            classes=[self.world.classroom],
+        )
+
+    @cached_property
+    def report(self) -> Report:
+        """The student's report, a draft with the teacher's comment."""
+        report = Report.objects.get(round=self.report_round, student=self.world.student)
+        report.teacher_comment = "A year of steady growth in reading."
+        report.save()
+        return report
+
+    @cached_property
+    def reflecting_report(self) -> Report:
+        """The student's report, waiting for their reflection."""
+        report = self.report
+        report_services.report_ask_reflection(actor=self.world.teacher, report=report)
+        report.refresh_from_db()
+        return report
+
+    @cached_property
+    def published_report(self) -> Report:
+        """The student's report, gone home as version 1 (nothing in it of concern)."""
+        report = self.report
+        report_services.report_mark_ready(actor=self.world.teacher, report=report)
+        publishing.report_publish(actor=self.world.teacher, report=report)
+        report.refresh_from_db()
+        return report
