@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.text import capfirst
 
-from partnerships.models import AuditEvent
+from partnerships.models import AuditEvent, School
 
 
 def record(
@@ -14,8 +14,11 @@ def record(
     student=None,
     summary: str = "",
 ) -> AuditEvent:
-    """Write one audit row. ``obj`` (or ``student``) must belong to a school."""
-    school_id = student.school_id if student is not None else obj.school_id
+    """Write one audit row. ``obj`` (or ``student``) must be or belong to a school."""
+    if student is not None:
+        school_id = student.school_id
+    else:
+        school_id = obj.pk if isinstance(obj, School) else obj.school_id
     return AuditEvent.objects.create(
         school_id=school_id,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -9,7 +9,7 @@ editing a published report starts a correction, which goes home as the next vers
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from learners.models import Disposition, LearningArea
 from partnerships import audit
 from partnerships.access import led_school_ids, relation_to
 from partnerships.models import AuditEvent, School, Student, User, Voice
+from reports.content import section_labels
 from reports.models import (
     DEFAULT_SCALE,
     AchievementLevel,
@@ -84,27 +85,33 @@ def report_round_create(
         errors["classes"] = _("Choose classes of your own school.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        scale_for(school)
-        round_ = ReportRound.objects.create(
-            school=school,
-            name=name,
-            period_starts_on=period_starts_on,
-            due_on=due_on,
-            created_by=actor,
-        )
-        round_.classes.set(classes)
-        students = Student.objects.filter(classroom__in=classes)
-        Report.objects.bulk_create(
-            [Report(round=round_, student=student) for student in students],
-            ignore_conflicts=True,
-        )
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATED,
-            obj=round_,
-            summary=_("Report round opened: %(name)s") % {"name": name},
-        )
+    try:
+        with transaction.atomic():
+            scale_for(school)
+            round_ = ReportRound.objects.create(
+                school=school,
+                name=name,
+                period_starts_on=period_starts_on,
+                due_on=due_on,
+                created_by=actor,
+            )
+            round_.classes.set(classes)
+            students = Student.objects.filter(classroom__in=classes)
+            Report.objects.bulk_create(
+                [Report(round=round_, student=student) for student in students],
+                ignore_conflicts=True,
+            )
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.CREATED,
+                obj=round_,
+                summary=_("Report round opened: %(name)s") % {"name": name},
+            )
+    except IntegrityError as error:
+        # Two leaders opening the same round at once: the second is told, as if it had waited.
+        raise ValidationError(
+            {"name": _("The school already has a round called “%(name)s”.") % {"name": name}}
+        ) from error
     return round_
 
 
@@ -113,14 +120,24 @@ def reports_start_missing(*, actor: User, round_: ReportRound) -> int:
     if not leads(actor, round_.school_id):
         raise PermissionDenied(_("Only the school’s leaders open a round of reports."))
     with transaction.atomic():
-        students = Student.objects.filter(classroom__in=round_.classes.all()).exclude(
-            reports__round=round_
+        # Locked, so two clicks at once start each report once and count it once.
+        ReportRound.objects.select_for_update().only("pk").get(pk=round_.pk)
+        students = list(
+            Student.objects.filter(classroom__in=round_.classes.all()).exclude(
+                reports__round=round_
+            )
         )
-        made = Report.objects.bulk_create(
-            [Report(round=round_, student=student) for student in students],
-            ignore_conflicts=True,
+        if not students:
+            return 0
+        Report.objects.bulk_create([Report(round=round_, student=student) for student in students])
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            obj=round_,
+            summary=_("Draft reports started for %(count)d students who joined since")
+            % {"count": len(students)},
         )
-    return len(made)
+    return len(students)
 
 
 def locked(report: Report) -> Report:
@@ -195,8 +212,9 @@ def report_save(
     ):
         errors["dispositions"] = _("Choose how each disposition is growing.")
     for each in [*judgements.values(), *dispositions.values()]:
-        if len(each.get("comment", "")) > SHORT_MAX:
-            errors["comments"] = _too_long(each["comment"], SHORT_MAX)
+        comment = (each.get("comment") or "").strip()
+        if len(comment) > SHORT_MAX:
+            errors["comments"] = _too_long(comment, SHORT_MAX)
     if errors:
         raise ValidationError(errors)
 
@@ -217,7 +235,11 @@ def report_save(
             report.status = Report.Status.READY  # what was approved has changed
         report.written_by = actor
         report.save()
-        record(actor, report, _("Report written: %(parts)s") % {"parts": ", ".join(changed)})
+        record(
+            actor,
+            report,
+            _("Report written: %(parts)s") % {"parts": ", ".join(section_labels(changed))},
+        )
     return changed
 
 
@@ -320,8 +342,9 @@ def report_approve(*, actor: User, report: Report) -> bool:
 
 
 def report_reflect(*, actor: User, report: Report, text: str) -> Report:
-    """The student writes (or rewrites) their reflection, and hands the report back ready."""
-    if report.student.user_id != actor.pk:
+    """The student writes their reflection when their teacher asks for it (or rewrites the one
+    they wrote, until the report is approved or published), and hands the report back ready."""
+    if report.student.user_id is None or report.student.user_id != actor.pk:
         raise PermissionDenied(_("Only the student writes their own reflection."))
     text = (text or "").strip()
     if not text:
@@ -330,7 +353,7 @@ def report_reflect(*, actor: User, report: Report, text: str) -> Report:
         raise ValidationError({"text": _too_long(text, REFLECTION_MAX)})
     with transaction.atomic():
         report = locked(report)
-        if report.status not in (Report.Status.REFLECTION, Report.Status.READY):
+        if not (report.status == Report.Status.REFLECTION or _may_rewrite(report)):
             raise ValidationError(_("Your teacher is not asking for a reflection just now."))
         report.student_reflection = text
         report.reflected_at = timezone.now()
@@ -340,8 +363,40 @@ def report_reflect(*, actor: User, report: Report, text: str) -> Report:
     return report
 
 
+def _may_rewrite(report: Report) -> bool:
+    """A ready report whose reflection the student wrote for this version (not the one that
+    went home before a correction): they may still change it."""
+    if report.status != Report.Status.READY or report.reflected_at is None:
+        return False
+    return not report.is_published or report.versions.filter(
+        number=report.published_version, published_at__lt=report.reflected_at
+    ).exists()
+
+
 def check_family(actor: User, report: Report) -> str:
     voice = relation_to(actor, report.student).voice
     if voice not in (Voice.WHANAU, Voice.STUDENT) or not report.is_published:
         raise PermissionDenied(_("The student and their whānau write this together."))
     return voice
+
+
+def school_reports_approval_set(*, actor: User, school: School, required: bool) -> bool:
+    """A leader says whether reports wait for a leader's approval; False if unchanged."""
+    if not leads(actor, school.pk):
+        raise PermissionDenied(_("Only the school’s leaders change this."))
+    with transaction.atomic():
+        changed = (
+            School.objects.filter(pk=school.pk)
+            .exclude(reports_need_approval=required)
+            .update(reports_need_approval=required)
+        )
+        if changed:
+            school.reports_need_approval = required
+            audit.record(
+                actor=actor,
+                action=AuditEvent.Action.CHANGED,
+                obj=school,
+                summary=_("Reports need a leader’s approval: %(answer)s")
+                % {"answer": _("yes") if required else _("no")},
+            )
+    return bool(changed)
