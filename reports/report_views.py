@@ -125,8 +125,8 @@ def report_edit(request, pk: int):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 @once_per_form
 def report_status(request, pk: int):
     """Hand to the student, mark ready, approve."""
@@ -149,8 +149,8 @@ def report_status(request, pk: int):
     return redirect(report)
 
 
-@require_POST
 @login_required
+@require_POST
 @once_per_form
 def report_publish(request, pk: int):
     """Send the report home, if nothing in it would surprise the family (or a leader says why
@@ -223,8 +223,8 @@ def _family_write(request, pk: int, *, form_class, write, done: str, anchor: str
     return redirect(f"{reverse('report_detail', args=[report.pk])}#{anchor}")
 
 
-@require_POST
 @login_required
+@require_POST
 @once_per_form
 def report_home_help(request, pk: int):
     """Whānau and the student write "how you can help at home"."""
@@ -242,8 +242,8 @@ def _respond(*, actor, report, text):
     return publishing.report_respond(actor=actor, report=report, body=text)
 
 
-@require_POST
 @login_required
+@require_POST
 @once_per_form
 def report_respond(request, pk: int):
     """Whānau and the student say something back to the school."""

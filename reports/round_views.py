@@ -3,6 +3,7 @@ publishing a class in the background with its progress."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -162,6 +163,7 @@ def report_round_detail(request, pk: int):
     )
 
 
+@login_required
 @require_POST
 @staff_only
 @once_per_form

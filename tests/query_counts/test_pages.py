@@ -15,6 +15,7 @@ from tests.query_counts import (
     rows_partnerships,
     rows_reports,
     rows_weekly,
+    rows_written,
 )
 from tests.query_counts.pages import Page
 from tests.query_counts.scene import Scene
@@ -25,6 +26,7 @@ PAGES: list[Page] = [
     *rows_conversations.PAGES,
     *rows_weekly.PAGES,
     *rows_reports.PAGES,
+    *rows_written.PAGES,
 ]
 
 PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
@@ -45,6 +47,11 @@ POST_ONLY = {
     "time_request_answer": "answers a request for another time",
     "booking_cancel": "cancels a booking",
     "weekly_update_approve": "approves weekly updates",
+    "report_class_publish": "starts publishing a class's reports",
+    "report_status": "moves a report on (to the student, ready, approved)",
+    "report_publish": "sends a report home",
+    "report_home_help": "saves the family's “how you can help at home”",
+    "report_respond": "saves a response to a report",
 }
 
 
