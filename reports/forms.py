@@ -107,6 +107,7 @@ class ReflectionForm(forms.Form):
 
 
 class HomeHelpForm(forms.Form):
+    prefix = "home"  # beside ResponseForm on one page: its own ids
     text = forms.CharField(
         label=_("How you can help at home"),
         max_length=publishing.TEXT_MAX,
@@ -117,6 +118,7 @@ class HomeHelpForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
+    prefix = "response"
     text = forms.CharField(
         label=_("Your response to the school"),
         max_length=publishing.RESPONSE_MAX,

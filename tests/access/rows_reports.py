@@ -110,13 +110,13 @@ ROWS = {
         url=lambda t: reverse("report_home_help", args=[t.published_report.pk]),
         get=POST_ONLY,
         post=only(FAMILY, SAVED),
-        data=lambda t: {"text": "We will read together after dinner."},
+        data=lambda t: {"home-text": "We will read together after dinner."},
     ),
     "report_respond": Row(
         url=lambda t: reverse("report_respond", args=[t.published_report.pk]),
         get=POST_ONLY,
         post=only(FAMILY, SAVED),
-        data=lambda t: {"text": "Thank you for this report."},
+        data=lambda t: {"response-text": "Thank you for this report."},
     ),
     "student_reports": Row(
         url=lambda t: reverse("student_reports", args=[t.world.student.pk]),

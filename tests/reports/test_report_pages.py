@@ -131,9 +131,11 @@ def test_the_whole_journey_with_the_no_surprises_check(client, world, maths):
     assert "Tama has grown in confidence this term." in family
     client.post(
         reverse("report_home_help", args=[report.pk]),
-        {"text": "We will count the change at the shop together."},
+        {"home-text": "We will count the change at the shop together."},
     )
-    client.post(reverse("report_respond", args=[report.pk]), {"text": "Thank you, kaiako."})
+    client.post(
+        reverse("report_respond", args=[report.pk]), {"response-text": "Thank you, kaiako."}
+    )
     report.refresh_from_db()
     assert report.home_help == "We will count the change at the shop together."
     client.force_login(world.teacher)

@@ -1,0 +1,71 @@
+"""In a real browser: a teacher publishes a class and watches it go; whānau read the report
+and write how they will help at home."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from learners.models import LearningArea
+from reports import publishing, services
+from reports.models import AchievementLevel, PublishRun, Report
+from tests.browser.test_goal_conversation import _sign_in_with_code, _sign_out
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _ready_class(world) -> None:
+    """A round over the world's class, each report written and ready to go home."""
+    today = timezone.localdate()
+    round_ = services.report_round_create(
+        actor=world.leader,
+        school=world.school,
+        name="End of year",
+        period_starts_on=today - datetime.timedelta(days=60),
+        due_on=today + datetime.timedelta(days=7),
+        classes=[world.classroom],
+    )
+    area = LearningArea.objects.create(school=world.school, name="Mathematics")
+    level = AchievementLevel.objects.get(school=world.school, name="At expectations")
+    for report in Report.objects.filter(round=round_):
+        services.report_save(
+            actor=world.teacher,
+            report=report,
+            teacher_comment=f"{report.student.display_name} has grown in confidence.",
+            support_note="",
+            judgements={area.pk: {"level": level.pk, "comment": ""}},
+            dispositions={},
+        )
+        services.report_mark_ready(actor=world.teacher, report=report)
+
+
+def test_a_class_goes_home_and_whanau_write_their_part(page, live_server, world, monkeypatch):
+    """The progress bar fills as the worker publishes; whānau then write their part."""
+    _ready_class(world)
+    # The worker has not started yet: the test moves the run along, as a worker would.
+    monkeypatch.setattr(publishing, "_enqueue", lambda run_id: None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").last.fill(world.teacher.email)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name=re.compile("^Sign in$")).last.click()
+    page.goto(live_server.url + "/reports/")
+    page.get_by_role("link", name="End of year").click()
+    page.get_by_role("button", name=re.compile("Publish .* ready reports")).click()
+    page.get_by_text("0 of 2 looked at").wait_for()
+
+    publishing.publish_run_continue(PublishRun.objects.get().pk)
+    page.get_by_text("2 reports published and sent home.").wait_for()  # htmx asked again
+    page.get_by_text("Done.").wait_for()
+    _sign_out(page)
+
+    _sign_in_with_code(page, live_server.url, world.whanau.email)
+    page.get_by_role("link", name=re.compile("report is here")).click()
+    page.get_by_text(f"{world.student.display_name} has grown in confidence.").wait_for()
+    page.get_by_role("textbox", name=re.compile("How you can help at home")).fill(
+        "We will bake and measure together."
+    )
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved: your teacher can read what you will do at home.").wait_for()
+    report = Report.objects.get(student=world.student)
+    assert report.home_help == "We will bake and measure together."
