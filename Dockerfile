@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango and HarfBuzz, which WeasyPrint needs to make report PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes don't invalidate this layer.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt

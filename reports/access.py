@@ -17,8 +17,6 @@ from partnerships.access import (
 )
 from reports.models import PublishRun, Report, ReportRound
 
-REFLECTING = (Report.Status.REFLECTION, Report.Status.READY)
-
 
 def rounds_visible_to(user) -> QuerySet[ReportRound]:
     """Staff see their school's rounds; a teacher works on the classes of it they teach."""
@@ -42,10 +40,14 @@ def reports_visible_to(user) -> QuerySet[Report]:
 
 
 def reports_to_reflect_on(user) -> QuerySet[Report]:
-    """The student's own reports that wait for (or may still take) their reflection."""
+    """The student's own reports that wait for their reflection, or whose reflection they
+    wrote and may still change (``services.report_reflect`` has the last word)."""
     if not signed_in(user):
         return Report.objects.none()
-    return Report.objects.filter(student__user=user, status__in=REFLECTING)
+    return Report.objects.filter(student__user=user).filter(
+        Q(status=Report.Status.REFLECTION)
+        | Q(status=Report.Status.READY, reflected_at__isnull=False)
+    )
 
 
 def runs_visible_to(user) -> QuerySet[PublishRun]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learners.models import Goal
 from reports.models import AchievementLevel, DispositionProgress, Report
+from reports.surprises import period_start
 
 # The parts of a report a correction can change, in the order they are shown.
 SECTIONS = {
@@ -76,11 +77,11 @@ def snapshot(report: Report) -> dict:
 
 def _goals(report: Report) -> list[dict]:
     """The student's goals that belong in this round: active ones, and those achieved or set
-    aside within its period."""
-    since = report.round.period_starts_on
+    aside within its period (from its first day at the school, wherever the server is)."""
+    since = period_start(report)
     goals = (
         Goal.objects.filter(student_id=report.student_id)
-        .filter(Q(status=Goal.Status.ACTIVE) | Q(updated_at__date__gte=since))
+        .filter(Q(status=Goal.Status.ACTIVE) | Q(updated_at__gte=since))
         .select_related("learning_area")
         .annotate(
             steps_total=Count("next_steps"),
@@ -102,7 +103,8 @@ def _goals(report: Report) -> list[dict]:
 
 
 def changed_sections(before: dict | None, after: dict) -> list[str]:
-    """The sections of ``after`` that differ from ``before`` (all of them for a first version)."""
+    """The sections of ``after`` that differ from ``before`` (none for a first version: there
+    is nothing before it to differ from)."""
     if before is None:
         return []
     return [name for name in SECTIONS if before.get(name) != after.get(name)]

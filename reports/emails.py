@@ -20,6 +20,7 @@ PUBLISHED = "report_published"
 GONE = gettext_noop("The report no longer exists.")
 NO_ACCESS = gettext_noop("This person is no longer linked to the student with access.")
 NO_EMAIL = gettext_noop("The school has no email address for this person.")
+REPLACED = gettext_noop("A correction went home before this was sent: its email goes instead.")
 
 
 def report_published_enqueue(*, report: Report, version: int, whanau: WhanauMember) -> bool:
@@ -44,6 +45,8 @@ def report_published_email(params: dict):
     if version is None or whanau is None:
         raise outbox.NotToSendError(GONE)
     report = version.report
+    if version.number < report.published_version:
+        raise outbox.NotToSendError(REPLACED)
     if not whanau.email:
         raise outbox.NotToSendError(NO_EMAIL)
     if (
@@ -60,6 +63,7 @@ def report_published_email(params: dict):
         to=whanau.email,
         language=language,
         context={
+            "LANGUAGE_CODE": language,  # no request here to set it: the HTML's lang attribute
             "name": whanau.name,
             "student": report.student.display_name,
             "school": report.round.school,

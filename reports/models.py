@@ -216,7 +216,8 @@ class ReportVersion(models.Model):
     )
     published_at = models.DateTimeField()
     unraised = models.JSONField(default=list)  # concerns published anyway, by a leader
-    override_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # At most 200 characters, so it survives whole in the audit row's summary (300).
+    override_reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("published report")

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.access import relation_to, students_managed_by
+from partnerships import audit
+from partnerships.access import classes_visible_to, relation_to, students_managed_by
 from partnerships.models import AuditEvent, Classroom, User
 from reports import content, emails, surprises
 from reports.models import PublishRun, Report, ReportResponse, ReportRound, ReportVersion
@@ -85,15 +86,17 @@ def report_publish(
             raise ValidationError(_not_ready(report))
         unraised = surprises.unraised(report, now=now)
         if not unraised or (reason and leads(actor, report.round.school_id)):
-            version = _freeze(
-                actor=actor, report=report, now=now, unraised=unraised, reason=reason
-            )
+            version = _freeze(actor=actor, report=report, now=now, unraised=unraised, reason=reason)
             return Published(version, True)
-    # Kept outside the refused publishing, so leaders' dashboards count what the check held.
-    Report.objects.filter(pk=report.pk).update(
+    _remember_held(report.pk, unraised, now)
+    raise HeldError(unraised)
+
+
+def _remember_held(report_id: int, unraised, now) -> None:
+    """Kept outside the refused publishing, so leaders' dashboards count what the check held."""
+    Report.objects.filter(pk=report_id).update(
         held_at=now, held=[each.as_data() for each in unraised]
     )
-    raise HeldError(unraised)
 
 
 def _not_ready(report: Report) -> str:
@@ -125,14 +128,17 @@ def _freeze(*, actor, report: Report, now, unraised, reason: str) -> ReportVersi
     report.held_at, report.held = None, []
     report.save(update_fields=["status", "published_version", "held_at", "held", "updated_at"])
     for reader in surprises.readers_of(report):
-        emails.report_published_enqueue(report=report, version=version.number, whanau=reader)
+        if reader.email:  # someone with no address is told another way; the version waits
+            emails.report_published_enqueue(report=report, version=version.number, whanau=reader)
     summary = _("Report published (version %(number)d)") % {"number": version.number}
     if unraised:
+        # The reason first: a summary is cut at 300 characters, and the reason (at most
+        # REASON_MAX) must survive whole; the version keeps the full list of concerns.
         summary += ". " + _(
-            "Published with concerns not yet talked through: %(what)s. Reason: %(reason)s"
+            "Published anyway by a leader. Reason: %(reason)s. Not talked through: %(what)s"
         ) % {
-            "what": "; ".join(each.concern.label for each in unraised),
             "reason": reason,
+            "what": "; ".join(each.concern.label for each in unraised),
         }
     record(actor, report, summary)
     return version
@@ -191,22 +197,44 @@ def report_respond(*, actor: User, report: Report, body: str) -> ReportResponse:
 
 
 def publish_run_start(*, actor: User, round_: ReportRound, classroom: Classroom) -> PublishRun:
-    """Publish a class's reports in the background; the run shows progress as it goes."""
-    reports = Report.objects.filter(
-        round=round_,
-        student__classroom=classroom,
-        student__in=students_managed_by(actor),
-    ).exclude(status=Report.Status.PUBLISHED)
+    """Publish a class's reports in the background; the run shows progress as it goes.
+
+    Only the school's leaders and the class's teachers start one. While a run of the class is
+    under way, starting again (a double click, a second tab) returns that run.
+    """
+    if not classes_visible_to(actor).filter(pk=classroom.pk, school_id=round_.school_id).exists():
+        raise PermissionDenied(_("Only the class’s teachers and leaders publish its reports."))
     if not round_.classes.filter(pk=classroom.pk).exists():
         raise PermissionDenied(_("This round does not cover that class."))
-    ids = list(
-        reports.order_by("student__last_name", "student__first_name", "pk").values_list(
-            "pk", flat=True
-        )
-    )
     with transaction.atomic():
+        # Locked, so two clicks at once start one run.
+        ReportRound.objects.select_for_update().only("pk").get(pk=round_.pk)
+        running = (
+            PublishRun.objects.filter(round=round_, classroom=classroom)
+            .exclude(status=PublishRun.Status.DONE)
+            .first()
+        )
+        if running is not None:
+            return running
+        ids = list(
+            Report.objects.filter(
+                round=round_,
+                student__classroom=classroom,
+                student__in=students_managed_by(actor),
+            )
+            .exclude(status=Report.Status.PUBLISHED)
+            .order_by("student__last_name", "student__first_name", "pk")
+            .values_list("pk", flat=True)
+        )
         run = PublishRun.objects.create(
             round=round_, classroom=classroom, started_by=actor, report_ids=ids
+        )
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            obj=round_,
+            summary=_("Publishing %(count)d reports of %(classroom)s in the background")
+            % {"count": len(ids), "classroom": classroom.name},
         )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
@@ -224,14 +252,20 @@ def _enqueue(run_id: int) -> None:
 def publish_run_step(run_id: int) -> bool:
     """Publish the run's next report; False once it is done. One transaction each."""
     with transaction.atomic():
-        run = PublishRun.objects.select_for_update().get(pk=run_id)
+        run = PublishRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:  # its round was deleted since: nothing is left to publish
+            return False
         if run.done >= run.total:
             if run.status != PublishRun.Status.DONE:
                 run.status, run.finished_at = PublishRun.Status.DONE, timezone.now()
                 run.save(update_fields=["status", "finished_at"])
             return False
         report = Report.objects.filter(pk=run.report_ids[run.done]).first()
-        if report is not None and run.started_by is not None:
+        if report is None:
+            pass  # deleted since the run began: nothing to publish or list
+        elif run.started_by is None:
+            run.not_ready.append(report.pk)  # whoever started it has gone: publish by hand
+        else:
             _publish_in_run(run, report)
         run.done += 1
         run.status = PublishRun.Status.RUNNING
@@ -241,10 +275,13 @@ def publish_run_step(run_id: int) -> bool:
 
 
 def _publish_in_run(run: PublishRun, report: Report) -> None:
+    now = timezone.now()
     try:
         with transaction.atomic():  # a savepoint: one report's failure leaves the run going
-            result = report_publish(actor=run.started_by, report=report)
-    except HeldError:
+            result = report_publish(actor=run.started_by, report=report, now=now)
+    except HeldError as held:
+        # The savepoint took back what report_publish remembered of the hold: again, outside it.
+        _remember_held(report.pk, held.unraised, now)
         run.held.append(report.pk)
     except (ValidationError, PermissionDenied):
         run.not_ready.append(report.pk)

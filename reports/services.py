@@ -368,9 +368,12 @@ def _may_rewrite(report: Report) -> bool:
     went home before a correction): they may still change it."""
     if report.status != Report.Status.READY or report.reflected_at is None:
         return False
-    return not report.is_published or report.versions.filter(
-        number=report.published_version, published_at__lt=report.reflected_at
-    ).exists()
+    return (
+        not report.is_published
+        or report.versions.filter(
+            number=report.published_version, published_at__lt=report.reflected_at
+        ).exists()
+    )
 
 
 def check_family(actor: User, report: Report) -> str:

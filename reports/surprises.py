@@ -6,9 +6,10 @@ a disposition is marked as a concern. Each must have been raised with each whān
 will read the report, within the round's period (from its first day until now):
 
 - a learning area or disposition: in a logged conversation that person took part in, which
-  discussed a goal in that area (or building that disposition) or names it in its shared
-  summary; or in a comment from the school, which whānau with access all see, on a goal of
-  the student in that area (or building that disposition);
+  discussed a goal in that area (or building that disposition) or names it, as words of
+  their own, in its shared summary (never its staff-only notes); or in a comment from the
+  school, which whānau with access all see, on a goal of the student in that area (or
+  building that disposition);
 - learning support: in a logged conversation that person took part in.
 
 The same number of queries however much the report holds or was said: its concerns, its
@@ -16,6 +17,7 @@ whānau, and the period's conversations (with who took part and their goals) and
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -161,5 +163,12 @@ def _raised_in(talk: LearningConversation, concern: Concern, person: WhanauMembe
         return True
     if any(_touches(goal, concern) for goal in talk.goals.all()):
         return True
-    said = " ".join(getattr(talk, name) for name in SUMMARY_FIELDS).casefold()
-    return concern.name.casefold() in said
+    said = " ".join(getattr(talk, name) for name in SUMMARY_FIELDS)
+    return names(said, concern.name)
+
+
+def names(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` as words of its own, in any case: “Science” is not
+    named by “social sciences”, nor “Technology” by “biotechnology”."""
+    words = r"\s+".join(re.escape(word) for word in name.split())
+    return bool(words) and re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE) is not None

@@ -14,6 +14,7 @@ KINDS = {
     "booking_reminder",
     "comment_digest",
     "invitation",
+    "report_published",
     "update_reminder_student",
     "update_reminder_teacher",
     "weekly_update",

@@ -2,6 +2,7 @@
 
 from tests.access import (
     rows_conversations,
+    rows_documents,
     rows_learners,
     rows_partnerships,
     rows_reports,
@@ -18,4 +19,11 @@ def _merge(*modules) -> dict:
     return merged
 
 
-MATRIX = _merge(rows_partnerships, rows_learners, rows_conversations, rows_weekly, rows_reports)
+MATRIX = _merge(
+    rows_partnerships,
+    rows_learners,
+    rows_conversations,
+    rows_weekly,
+    rows_reports,
+    rows_documents,
+)

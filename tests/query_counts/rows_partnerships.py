@@ -11,6 +11,12 @@ def _student(scene) -> str:
     return reverse("student_detail", args=[scene.world.student.pk])
 
 
+# Reports waiting for whānau and the student: reflections to write, reports gone home.
+REPORTS_PANEL = (
+    "reports panel: my reports waiting for my reflection, with round",
+    "reports panel: reports gone home without the family's part, with round and student",
+)
+
 PAGES = [
     Page("home", "anonymous", lambda s: reverse("home"), ()),  # the welcome page
     Page(
@@ -44,14 +50,18 @@ PAGES = [
         "home",
         "whanau",
         lambda s: reverse("home"),
-        (*SIGNED_IN, "tamariki panel: my links, with each child's school and class"),
+        (
+            *SIGNED_IN,
+            *REPORTS_PANEL,
+            "tamariki panel: my links, with each child's school and class",
+        ),
         more=lambda s: s.more_tamariki(),
     ),
     Page(
         "home",
         "student_user",
         lambda s: reverse("home"),
-        (*SIGNED_IN, "me panel: my student record, with school and class"),
+        (*SIGNED_IN, "me panel: my student record, with school and class", *REPORTS_PANEL),
     ),
     # Linked, but with no access: no panel has anything for them.
     Page("home", "no_access_whanau", lambda s: reverse("home"), SIGNED_IN),

@@ -11,6 +11,7 @@ from django.urls.converters import IntConverter
 
 from tests.query_counts import (
     rows_conversations,
+    rows_documents,
     rows_learners,
     rows_partnerships,
     rows_reports,
@@ -27,6 +28,7 @@ PAGES: list[Page] = [
     *rows_weekly.PAGES,
     *rows_reports.PAGES,
     *rows_written.PAGES,
+    *rows_documents.PAGES,
 ]
 
 PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
