@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import demo, emails, panels  # noqa: F401  demo step, email kind, panels
+        from reports import demo, demo_reports, emails, panels  # noqa: F401  steps, email, panels

@@ -1,11 +1,11 @@
 """What counts as a family taking part, and whose voice each contribution is.
 
 Whānau take part when they comment on a goal, agree to or propose one, add evidence,
-reply to a weekly update, book a conversation, come to one, reflect on it afterwards, or
-add to a priority learner's inquiry:
-each is two-way contact, not the school telling. Everything here is an SQL expression on
-a student queryset (``OuterRef("pk")`` is the student), so a figure is one query whatever
-the number of students.
+reply to a weekly update, book a conversation, come to one, reflect on it afterwards,
+add to a priority learner's inquiry, or write in a report that went home ("how you can help
+at home", or a response to it): each is two-way contact, not the school telling. Everything
+here is an SQL expression on a student queryset (``OuterRef("pk")`` is the student), so a
+figure is one query whatever the number of students.
 """
 
 import datetime
@@ -25,6 +25,7 @@ from conversations.models import (
 )
 from learners.models import Evidence, Goal, GoalAgreement, GoalComment, InquiryStep
 from partnerships.models import Student, Voice
+from reports.models import Report, ReportResponse
 
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
@@ -56,6 +57,9 @@ def _sources() -> list[Source]:
         Source(UpdateReply.objects.all(), "update__student", "created_at", "voice"),
         Source(Reflection.objects.all(), "conversation__student", "created_at", "voice"),
         Source(InquiryStep.objects.all(), "student", "created_at", "voice"),
+        # The family's part of a report: written once, rewritten in place (its latest time).
+        Source(Report.objects.exclude(home_help=""), "student", "home_help_at", "home_help_voice"),
+        Source(ReportResponse.objects.all(), "report__student", "created_at", "voice"),
     ]
 
 

@@ -1,10 +1,11 @@
 """The students behind a figure, within the access rules: the scope's students are already
-only those the person manages, so a teacher's list never shows another class."""
+only those the person manages, so a teacher's list never shows another class. Where a figure
+is about reports, each student's name opens the report behind it."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
@@ -18,6 +19,7 @@ from partnerships.models import Student, Voice, WhanauLink
 from reports.contact import last_took_part, took_part_q
 from reports.conversation_figures import overdue_transition_q
 from reports.filters import Scope
+from reports.report_figures import held_reports, sent_without_family_part
 from reports.tables import Cell, Table
 
 
@@ -25,6 +27,16 @@ from reports.tables import Cell, Table
 class Drill:
     title: str
     which: object  # (scope) -> Q on students
+    reports: object = None  # (scope) -> the reports behind it, each student's linked
+
+
+def _report_drill(title, reports) -> Drill:
+    """The students with one of ``reports(scope)``; each name opens their newest such report."""
+    return Drill(
+        title,
+        lambda scope: Q(Exists(reports(scope).filter(student=OuterRef("pk")))),
+        reports=reports,
+    )
 
 
 def _not_reached(scope: Scope) -> Q:
@@ -83,6 +95,15 @@ DRILLS = {
     "no_conversation": Drill(
         gettext_lazy("Students with no conversation held in this period"), _no_conversation
     ),
+    "reports_held": _report_drill(
+        gettext_lazy("Students whose report the no-surprises check is holding"), held_reports
+    ),
+    "reports_without_home_help": _report_drill(
+        gettext_lazy(
+            "Students whose report went home in this period without the family’s part yet"
+        ),
+        sent_without_family_part,
+    ),
     "inquiry_none": Drill(
         gettext_lazy("Priority learners whose inquiry has not started"), _at_stage("")
     ),
@@ -99,9 +120,14 @@ DRILLS = {
 def students_for(scope: Scope, key: str) -> QuerySet[Student]:
     """The scope's students behind one figure, with what the worklist shows of each."""
     contacts = WhanauLink.objects.with_access().select_related("whanau").order_by("whanau__name")
+    drill = DRILLS[key]
+    students = scope.students.filter(drill.which(scope))
+    if drill.reports is not None:
+        newest = drill.reports(scope).filter(student=OuterRef("pk"))
+        newest = newest.order_by("-round__due_on", "-pk").values("pk")[:1]
+        students = students.annotate(report_pk=Subquery(newest))
     return (
-        scope.students.filter(DRILLS[key].which(scope))
-        .select_related("classroom")
+        students.select_related("classroom")
         .prefetch_related(Prefetch("whanau_links", queryset=contacts, to_attr="contacts"))
         .order_by("classroom__year_level", "classroom__name", "last_name", "first_name", "pk")
     )
@@ -135,8 +161,14 @@ def worklist(students, *, key: str, caption: str) -> Table:
         languages = "; ".join(
             sorted({link.whanau.get_preferred_language_display() for link in student.contacts})
         )
+        report = getattr(student, "report_pk", None)
+        url = (
+            reverse("report_detail", args=[report])
+            if report
+            else reverse("student_detail", args=[student.pk])
+        )
         table.add(
-            Cell(student.full_name, url=reverse("student_detail", args=[student.pk])),
+            Cell(student.full_name, url=url),
             student.classroom.name if student.classroom else "",
             when,
             names or _("No whānau connected yet"),

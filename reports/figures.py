@@ -17,6 +17,7 @@ from reports.contact import took_part_counts, voice_sources
 from reports.conversation_figures import conversations, weekly_updates
 from reports.figure import Figure, Point, in_period, percent, share
 from reports.filters import Scope
+from reports.report_figures import written_reports
 from reports.tables import Cell, Table
 
 
@@ -37,7 +38,7 @@ def engagement(scope: Scope) -> Figure:
         headline=percent(share(engaged, total)),
         explanation=_(
             "%(engaged)s of %(total)s students’ whānau took part: commented, agreed to a goal, "
-            "replied to an update, booked or came to a conversation."
+            "replied to an update, booked or came to a conversation, or wrote in a report."
         )
         % {"engaged": engaged, "total": total},
         trend_caption=_("Share of students whose whānau took part, by term"),
@@ -51,7 +52,7 @@ def engagement(scope: Scope) -> Figure:
 
 
 def _voice_counts(scope: Scope) -> dict:
-    """Contributions per (class, voice, period). One query per kind of contribution (seven)."""
+    """Contributions per (class, voice, period). One query per kind of contribution (nine)."""
     periods = [scope.period, *scope.trends]
     earliest = min(period.starts for period in periods)
     latest = max(period.ends for period in periods)
@@ -75,7 +76,7 @@ def _voice_counts(scope: Scope) -> dict:
 
 def voice_balance(scope: Scope) -> Figure:
     """Listening, not telling: whānau and student voice against school voice, per class.
-    Eight queries: seven kinds of contribution and the class names."""
+    Ten queries: nine kinds of contribution and the class names."""
     counts = _voice_counts(scope)
     school = Voice.school_voices()
 
@@ -128,8 +129,9 @@ def voice_balance(scope: Scope) -> Figure:
         trend.append(Point(period.label, value, percent(value)))
     heard = share(whanau + student, whanau + student + staff)
     explanation = _(
-        "Of everything written on goals, updates and conversations, how much came from "
-        "whānau (%(whanau)s) and students (%(student)s) against staff (%(staff)s)."
+        "Of everything written on goals, updates and conversations, and back to the school on "
+        "reports, how much came from whānau (%(whanau)s) and students (%(student)s) against "
+        "staff (%(staff)s)."
     ) % {"whanau": whanau, "student": student, "staff": staff}
     if heard is not None and heard < 50:
         explanation += " " + _("Under half: the school is doing most of the telling.")
@@ -251,6 +253,7 @@ def all_figures(scope: Scope) -> list[Figure]:
         co_construction(scope),
         conversations(scope),
         weekly_updates(scope, engaged.students),
+        written_reports(scope),
         inquiries(scope),
     ]
 
@@ -262,6 +265,8 @@ TABLES = {
     "conversations": conversations,
     "transitions": conversations,
     "updates": lambda scope: weekly_updates(scope, scope.students.count()),
+    "reports": written_reports,
+    "report_rounds": written_reports,
     "inquiry": inquiries,
 }
 

@@ -70,12 +70,13 @@ def test_refuses_production_settings(settings):
 
 
 def test_the_apps_register_their_demo_steps_in_order():
-    """Goals, conversations, weekly updates, then the dashboard's story: each app adds its
-    step when it loads."""
+    """Goals, conversations, weekly updates, written reports, then the dashboard's story: each
+    app adds its step when it loads."""
     assert [step.name for step in demo.STEPS] == [
         "goals",
         "conversations",
         "weekly_updates",
+        "written_reports",
         "telling",
     ]
 
