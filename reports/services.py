@@ -244,45 +244,33 @@ def report_save(
 
 
 def _save_judgements(report: Report, wanted: dict[int, dict]) -> bool:
-    current = {j.learning_area_id: j for j in report.judgements.all()}
-    changed = False
-    for area_id, each in wanted.items():
-        level, comment = each.get("level"), (each.get("comment") or "").strip()
-        judgement = current.get(area_id)
-        if not level:
-            if judgement is not None:
-                judgement.delete()
-                changed = True
-        elif judgement is None:
-            Judgement.objects.create(
-                report=report, learning_area_id=area_id, level_id=level, comment=comment
-            )
-            changed = True
-        elif (judgement.level_id, judgement.comment) != (level, comment):
-            judgement.level_id, judgement.comment = level, comment
-            judgement.save(update_fields=["level", "comment"])
-            changed = True
-    return changed
+    return _save_rows(report.judgements, "learning_area", "level", wanted)
 
 
 def _save_dispositions(report: Report, wanted: dict[int, dict]) -> bool:
-    current = {p.disposition_id: p for p in report.dispositions.all()}
+    return _save_rows(report.dispositions, "disposition", "progress", wanted)
+
+
+def _save_rows(rows, subject: str, value: str, wanted: dict[int, dict]) -> bool:
+    """Make ``rows`` (one per subject: a level or progress, and a comment) match ``wanted``:
+    an empty value removes the row. Whether anything changed."""
+    value_attr = rows.model._meta.get_field(value).attname  # level_id, or progress
+    current = {getattr(row, f"{subject}_id"): row for row in rows.all()}
     changed = False
-    for disposition_id, each in wanted.items():
-        progress, comment = each.get("progress"), (each.get("comment") or "").strip()
-        row = current.get(disposition_id)
-        if not progress:
+    for subject_id, each in wanted.items():
+        chosen, comment = each.get(value), (each.get("comment") or "").strip()
+        row = current.get(subject_id)
+        if not chosen:
             if row is not None:
                 row.delete()
                 changed = True
         elif row is None:
-            DispositionProgress.objects.create(
-                report=report, disposition_id=disposition_id, progress=progress, comment=comment
-            )
+            rows.create(**{f"{subject}_id": subject_id, value_attr: chosen, "comment": comment})
             changed = True
-        elif (row.progress, row.comment) != (progress, comment):
-            row.progress, row.comment = progress, comment
-            row.save(update_fields=["progress", "comment"])
+        elif (getattr(row, value_attr), row.comment) != (chosen, comment):
+            setattr(row, value_attr, chosen)
+            row.comment = comment
+            row.save(update_fields=[value, "comment"])
             changed = True
     return changed
 
