@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.views import home, staff, students, whanau
+from partnerships.views import home, notices, staff, students, whanau
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,4 +21,7 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", staff.invitation_resend, name="invitation_resend"),
     path("invitations/<str:key>/", staff.invitation_accept, name="invitation_accept"),
     path("me/preferences/", whanau.whanau_preferences, name="whanau_preferences"),
+    path("me/notices/", notices.notice_settings, name="notice_settings"),
+    path("notices/open/<str:token>/", notices.notice_open, name="notice_open"),
+    path("students/<int:pk>/told/", notices.student_notices, name="student_notices"),
 ]

@@ -2,6 +2,7 @@
 
 from partnerships.models.accounts import User, UserManager
 from partnerships.models.audit import AuditEvent
+from partnerships.models.notices import Notice, Rhythm, Rhythmic
 from partnerships.models.outbox import OutboxEmail
 from partnerships.models.people import Student, WhanauLink, WhanauMember
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff, Term
@@ -24,7 +25,10 @@ __all__ = [
     "AuditEvent",
     "Classroom",
     "Invitation",
+    "Notice",
     "OutboxEmail",
+    "Rhythm",
+    "Rhythmic",
     "School",
     "SignInCard",
     "Staff",

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.notices import Rhythmic
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -26,7 +28,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, Rhythmic):
     """A person who signs in: staff, whānau or ākonga.
 
     What a person may do comes from their memberships (``Staff``,

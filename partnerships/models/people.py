@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.notices import Rhythmic
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School
 
 
@@ -107,7 +108,7 @@ class Student(models.Model):
         return f"{self.display_name} {self.last_name}"
 
 
-class WhanauMember(models.Model):
+class WhanauMember(Rhythmic):
     """A parent, caregiver, grandparent… as a school knows them.
 
     One person may be whānau of several ākonga at the school; their
@@ -117,7 +118,6 @@ class WhanauMember(models.Model):
     class Contact(models.TextChoices):
         EMAIL = "email", _("Email")
         PHONE = "phone", _("Phone call")
-        TEXT = "text", _("Text message")
         IN_PERSON = "in_person", _("In person")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="whanau_members")
