@@ -158,11 +158,13 @@ def notify(
     whanau: Iterable[WhanauMember] = (),
     users: Iterable[User] = (),
     now: datetime.datetime | None = None,
+    email: bool = True,
 ) -> list[Notice]:
     """Tell each reader, in the caller's transaction; the notices written (none twice).
 
     ``whanau`` are kept only if linked to ``student`` with access; the actor is never told
-    of what they did themself.
+    of what they did themself. ``email=False`` puts it on their home page only (an email of
+    its own, such as a booking's confirmation, has already told them).
     """
     now = now or timezone.now()
     whanau, users = list(whanau), list(users)
@@ -196,7 +198,8 @@ def notify(
                     notice.save()
             except IntegrityError:  # the unique (key, reader): told already
                 continue
-            _schedule(notice, reader, rhythm_of(reader, kind), school, now)
+            if email:
+                _schedule(notice, reader, rhythm_of(reader, kind), school, now)
             written.append(notice)
     return written
 

@@ -9,9 +9,26 @@ nothing for this person, so it is left out.
   ``context(request, student, relation)``.
 - ``STUDENT_LINKS``: the buttons on a student's page to each part of their record;
   ``context(request, student, relation)`` returns ``{"url": …, "label": …}``.
+- ``WAITING``: what a whānau member or student should do first, on their home page;
+  ``context(request, roles)`` returns a list of ``Waiting`` (or ``None``), in a constant
+  number of queries however many there are.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from partnerships.registry import Registry
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One thing waiting for the person: about which child, what, and where to do it."""
+
+    student_id: int
+    sentence: str  # in the active language: "Agree to Aroha’s goal “Times tables to 10”"
+    url: str
+    action: str  # the button: "Agree", "Book a time", "Write"
+    at: datetime.datetime | None = None  # since when it has waited, for the order
 
 
 class Page(Registry):
@@ -30,3 +47,4 @@ class Page(Registry):
 HOME = Page()
 STUDENT = Page()
 STUDENT_LINKS = Page()
+WAITING = Registry()
