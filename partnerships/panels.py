@@ -1,10 +1,15 @@
 """The ground floor's panels: a whānau member's tamariki, a leader's school, a teacher's classes."""
 
-from django.db.models import Count
+import datetime
+from collections import defaultdict
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from partnerships import notices
 from partnerships.access import classes_visible_to, own_whanau_links, students_managed_by
-from partnerships.models import Classroom, School
-from partnerships.pages import HOME
+from partnerships.models import Classroom, Notice, School, Student, User
+from partnerships.pages import HOME, WAITING
 
 
 @HOME.register("tamariki", template="partnerships/panels/tamariki.html", order=20)
@@ -49,3 +54,61 @@ def my_classes(request, roles) -> dict | None:
         .select_related("classroom")
     )
     return {"classes": classes, "assigned_students": assigned}
+
+
+# What is new since the visit before: a visit ends after an hour away; a first one looks back.
+VISIT_GAP = datetime.timedelta(hours=1)
+FIRST_VISIT = datetime.timedelta(days=14)
+NEW_SHOWN = 20
+
+
+@HOME.register("waiting", template="partnerships/panels/waiting.html", order=5)
+def waiting(request, roles) -> dict | None:
+    """Whānau and students: what needs them first, then what is new since their last visit,
+    per child. Each app adds what it has waiting (``WAITING``)."""
+    if not (roles.is_whanau or roles.is_student):
+        return None
+    items = [item for entry in WAITING for item in entry.function(request, roles) or ()]
+    since = _last_visit(request)
+    new = list(
+        Notice.objects.filter(Q(whanau__user=request.user) | Q(user=request.user))
+        .filter(created_at__gte=since)
+        .select_related("student")
+        .order_by("-created_at", "-pk")[:NEW_SHOWN]
+    )
+    students = {notice.student_id: notice.student for notice in new}
+    missing = {item.student_id for item in items} - set(students)
+    if missing:
+        students.update(Student.objects.in_bulk(missing))
+    children = defaultdict(lambda: {"waiting": [], "new": []})
+    for item in sorted(items, key=lambda item: item.at or since):
+        children[item.student_id]["waiting"].append(item)
+    for notice in new:
+        to_student = notice.student.user_id == request.user.pk
+        children[notice.student_id]["new"].append(
+            {
+                "notice": notice,
+                "sentence": notices.sentence(notice, to_student=to_student),
+                "url": notices.open_url(notice),
+            }
+        )
+    return {
+        "children": [
+            {"student": students[student_id], **parts} for student_id, parts in children.items()
+        ],
+        "since": since,
+    }
+
+
+def _last_visit(request) -> datetime.datetime:
+    """When their visit before this one ended. Kept in the session while they come and go
+    within the hour, so reloading the page does not empty it."""
+    now = timezone.now()
+    visit = request.session.get("home_visit")
+    if visit and now - datetime.datetime.fromisoformat(visit[1]) < VISIT_GAP:
+        since = datetime.datetime.fromisoformat(visit[0])
+    else:
+        since = request.user.home_seen_at or now - FIRST_VISIT
+    request.session["home_visit"] = [since.isoformat(), now.isoformat()]
+    User.objects.filter(pk=request.user.pk).update(home_seen_at=now)
+    return since

@@ -48,6 +48,8 @@ class User(AbstractBaseUser, PermissionsMixin, Rhythmic):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Their home page shows what is new since the visit before this one.
+    home_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
