@@ -28,8 +28,12 @@ class NoticeSettingsForm(forms.Form):
         self.kinds = [k for k in kinds if not k.always]
         self.always = [k for k in kinds if k.always]
         for entry in self.kinds:
+            # Not required: a kind left out (a form from before it existed) keeps its rhythm.
             self.fields[f"kind_{entry.name}"] = forms.ChoiceField(
-                label=gettext(entry.label), choices=Rhythm.choices, widget=forms.RadioSelect
+                label=gettext(entry.label),
+                choices=Rhythm.choices,
+                widget=forms.RadioSelect,
+                required=False,
             )
 
     def kind_fields(self):
@@ -53,7 +57,8 @@ class NoticeSettingsForm(forms.Form):
         return data
 
     def rhythms(self) -> dict[str, str]:
-        return {entry.name: self.cleaned_data[f"kind_{entry.name}"] for entry in self.kinds}
+        chosen = {entry.name: self.cleaned_data[f"kind_{entry.name}"] for entry in self.kinds}
+        return {name: rhythm for name, rhythm in chosen.items() if rhythm}
 
 
 def _inside(at: datetime.time, start: datetime.time, end: datetime.time) -> bool:

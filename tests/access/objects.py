@@ -9,13 +9,15 @@ import datetime
 from functools import cached_property
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import Booking, TimeRequest
 from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from learners.models import Evidence, GoalComment, InquiryStep
-from partnerships.models import Invitation, Voice, hash_key
+from partnerships import notices
+from partnerships.models import Invitation, Notice, Voice, hash_key
 from reports import publishing
 from reports import services as report_services
 from reports.models import Report
@@ -203,3 +205,17 @@ class Things:
         publishing.publish_run_continue(run.pk)
         run.refresh_from_db()
         return run
+
+    @cached_property
+    def notice_token(self) -> str:
+        """The link in an email telling the world's whānau member of a teacher's comment."""
+        notice = Notice.objects.create(
+            kind="test",
+            key="matrix-notice",
+            school=self.world.school,
+            student=self.world.student,
+            whanau=self.world.link.whanau,
+            actor=self.world.teacher,
+            url=reverse("student_detail", args=[self.world.student.pk]),
+        )
+        return notices.open_token(notice.pk)

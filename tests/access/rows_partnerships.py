@@ -10,8 +10,10 @@ from tests.access.outcomes import (
     GET_ONLY,
     PAGE,
     POST_ONLY,
+    REDIRECT,
     SAVED,
     SEES_STUDENT,
+    SIGNED_IN,
     STAFF_OF_STUDENT,
     WHANAU_WITH_ACCESS,
     Row,
@@ -165,5 +167,32 @@ ROWS = {
             "preferred_contact": "email",
             "preferred_meeting_times": "After 7pm",
         },
+    ),
+    # Everyone signed in sets how often they hear from us (with nothing to hear of, only
+    # their quiet hours and digest times).
+    "notice_settings": Row(
+        url=lambda t: reverse("notice_settings"),
+        get=only(SIGNED_IN, PAGE),
+        post=only(SIGNED_IN, SAVED),
+        data=lambda t: {
+            "quiet": "on",
+            "quiet_from": "21:30",
+            "quiet_until": "06:30",
+            "digest_time": "16:00",
+            "digest_weekday": "4",
+        },
+    ),
+    # Whoever holds the email's link opens it (counted as read) and is sent to the place,
+    # where the page's own rules apply.
+    "notice_open": Row(
+        url=lambda t: reverse("notice_open", args=[t.notice_token]),
+        get=everyone(REDIRECT),
+        post=GET_ONLY,
+    ),
+    # What the student and their whānau were told, and opened: the student's staff.
+    "student_notices": Row(
+        url=lambda t: reverse("student_notices", args=[t.world.student.pk]),
+        get=only(STAFF_OF_STUDENT, PAGE),
+        post=GET_ONLY,
     ),
 }

@@ -220,6 +220,31 @@ PAGES = [
         lambda s: reverse("whanau_preferences"),
         (*SIGNED_IN, "my whānau member record, through a link with access"),
     ),
+    Page(
+        "notice_settings",
+        "whanau",
+        lambda s: reverse("notice_settings"),
+        (*SIGNED_IN, "my first whānau member record, whose rhythm the form starts from"),
+    ),
+    Page(
+        "notice_settings",
+        "teacher",
+        lambda s: reverse("notice_settings"),
+        (*SIGNED_IN, "my first whānau member record (none: the account's rhythm)"),
+    ),
+    Page(
+        "student_notices",
+        "teacher",
+        lambda s: reverse("student_notices", args=[s.world.student.pk]),
+        (
+            *SIGNED_IN,
+            "the student, if I manage them",
+            "notices to the student and their whānau: count, for the pages",
+            "this page of them, with reader and student",
+        ),
+        given=lambda s: s.more_notices(),
+        more=lambda s: s.more_notices(),
+    ),
     Page("card_sign_in", "anonymous", lambda s: reverse("card_sign_in"), ()),
     Page(
         "card_sign_in_qr", "anonymous", lambda s: reverse("card_sign_in_qr", args=[s.card.code]), ()

@@ -21,7 +21,7 @@ from conversations.models import (
     WeeklyUpdate,
 )
 from learners.models import Disposition, Evidence, GoalAgreement, HomeActivity, LearningArea
-from partnerships.models import AuditEvent, Invitation, SignInCard, Staff, Voice, hash_key
+from partnerships.models import AuditEvent, Invitation, Notice, SignInCard, Staff, Voice, hash_key
 from tests import factories
 from tests.factories import PNG
 
@@ -593,4 +593,21 @@ class Scene:
         for stage in ("identify", "respond", "impact")[:MORE]:
             author = factories.StaffFactory(school=self.world.school).user
             shown += self._inquiry_step(stage, author)
+        return shown
+
+    def more_notices(self) -> list[str]:
+        """Notices to the world's whānau member about the student, one opened."""
+        shown, before = [], Notice.objects.count()
+        for n in range(MORE):
+            notice = Notice.objects.create(
+                kind="test",
+                key=f"scene-notice-{before + n}",
+                school=self.world.school,
+                student=self.world.student,
+                whanau=self.world.link.whanau,
+                title=f"Notice number {before + n}",
+                url="/",
+                read_at=timezone.now() if n == 0 else None,
+            )
+            shown.append(notice.title)
         return shown
