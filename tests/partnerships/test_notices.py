@@ -176,7 +176,8 @@ class TestWhoIsTold:
         member.email = ""
         member.save()
         (notice,) = tell(world)
-        assert notice.email_key == "" and not OutboxEmail.objects.exists()
+        assert notice.email_key == ""
+        assert not OutboxEmail.objects.exists()
 
     def test_a_link_marked_no_contact_before_sending_gets_nothing(self, world):
         """The access rules decide again when the email goes."""
@@ -328,7 +329,8 @@ class TestOpening:
         client.force_login(world.teacher)
         page = client.get(reverse("student_notices", args=[world.student.pk])).content.decode()
         assert world.link.whanau.name in page
-        assert "Opened" in page and "Times tables to 10" in page
+        assert "Opened" in page
+        assert "Times tables to 10" in page
 
 
 class TestSettings:
@@ -336,7 +338,8 @@ class TestSettings:
         """Saved on their whānau record, which their emails follow."""
         client.force_login(world.whanau)
         page = client.get(reverse("notice_settings")).content.decode()
-        assert "Replies" in page and "Moved times" in page
+        assert "Replies" in page
+        assert "Moved times" in page
         response = client.post(
             reverse("notice_settings"),
             {
