@@ -9,7 +9,7 @@ class LearnersConfig(AppConfig):
     def ready(self):
         from learners import (  # noqa: F401
             demo,  # a demo step
-            digests,  # the comment digest's kind of outbox email
-            panels,
+            notices,  # its kinds of notice
+            panels,  # home panels and what waits for whānau and students
             signals,  # school defaults
         )

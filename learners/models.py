@@ -313,26 +313,6 @@ class GoalComment(models.Model):
         return goal_url(self.goal_id, "comments")
 
 
-class CommentNotice(models.Model):
-    """One teacher to be told of one whānau comment, in a digest. Claimed before sending."""
-
-    comment = models.ForeignKey(GoalComment, on_delete=models.CASCADE, related_name="notices")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "recipient"], name="notice_once"),
-        ]
-        indexes = [models.Index(fields=["recipient", "sent_at"])]
-
-    def __str__(self) -> str:
-        return f"comment {self.comment_id} → user {self.recipient_id}"
-
-
 class InquiryStep(models.Model):
     """One dated, signed step of the inquiry cycle for a priority learner.
 

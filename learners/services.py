@@ -4,6 +4,9 @@ Changes to goals, next steps, home activities and evidence are audited, and so a
 deleting and hiding a comment. A comment carries its author and time, so posting or
 editing one is not audited again; nor are reordering next steps or a new school's
 default learning areas and dispositions.
+
+Whoever should hear of a goal to agree or a comment is told in the same transaction
+(``learners.notices``).
 """
 
 import datetime
@@ -14,10 +17,10 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from learners import notices
 from learners.models import (
     DEFAULT_DISPOSITIONS,
     DEFAULT_LEARNING_AREAS,
-    CommentNotice,
     Disposition,
     Evidence,
     Goal,
@@ -28,7 +31,7 @@ from learners.models import (
     NextStep,
 )
 from partnerships import audit
-from partnerships.access import teachers_of
+from partnerships.access import Relation, relation_to
 from partnerships.models import AuditEvent, Student, User, Voice
 
 # ---------------------------------------------------------------------------
@@ -68,7 +71,7 @@ def goal_create(
     dispositions: Iterable[Disposition] = (),
     target_date: datetime.date | None = None,
 ) -> Goal:
-    """Propose a goal. The proposer has agreed to it; the others are asked."""
+    """Propose a goal. The proposer has agreed to it; the student and whānau are asked."""
     with transaction.atomic():
         goal = Goal.objects.create(
             student=student,
@@ -88,6 +91,7 @@ def goal_create(
             student=student,
             summary=_("Proposed “%(title)s”") % {"title": goal.title},
         )
+        notices.goal_proposed_notify(goal=goal, by=by, key=f"goal-proposed:{goal.pk}")
     return goal
 
 
@@ -107,7 +111,8 @@ def goal_update(
     target_date: datetime.date | None,
     status: str | None = None,
 ) -> Goal:
-    """Save a goal. If its wording changed, earlier agreements are cleared and asked again.
+    """Save a goal. If its wording changed, earlier agreements are cleared and asked again
+    (the student and whānau are told, while the goal is active).
 
     ``status`` is left as it is when ``None`` (only staff set it).
     """
@@ -127,18 +132,23 @@ def goal_update(
             goal.save(update_fields=[*changed, "updated_at"])
         changed += audit.apply_links(goal, {"dispositions": dispositions})
         summary = audit.fields_summary(Goal, changed)
-        if AGREED_FIELDS & set(changed):
+        asked_again = bool(AGREED_FIELDS & set(changed))
+        if asked_again:
             goal.agreements.exclude(user=by).delete()
             GoalAgreement.objects.get_or_create(goal=goal, user=by, defaults={"voice": voice})
             summary += " " + _("(agreement asked for again)")
         if changed:
-            audit.record(
+            event = audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
                 obj=goal,
                 student=goal.student,
                 summary=summary,
             )
+            # An achieved or set-aside goal reworded is not a goal to agree to now.
+            if asked_again and goal.status == Goal.Status.ACTIVE:
+                key = f"goal-proposed:{goal.pk}:{event.pk}"
+                notices.goal_proposed_notify(goal=goal, by=by, key=key)
     return goal
 
 
@@ -197,8 +207,31 @@ def next_step_update(*, step: NextStep, by: User, text: str, where: str, taken_b
     return step
 
 
-def next_step_set_done(*, step: NextStep, done: bool, by: User) -> NextStep:
-    """Tick a next step done, or not done again."""
+class NextStepNotYoursError(Exception):
+    """The step is not this person's to tick done: whānau tick the steps taken at home."""
+
+
+def next_step_can_tick(*, step: NextStep, relation: Relation) -> bool:
+    """Staff tick any step and the student any of their own; whānau tick the steps taken at
+    home (or at home and at school), never one the school takes."""
+    if relation.can_manage or relation.voice == Voice.STUDENT:
+        return True
+    return relation.voice == Voice.WHANAU and step.where != NextStep.Where.SCHOOL
+
+
+def next_step_set_done(
+    *, step: NextStep, done: bool, by: User, relation: Relation | None = None
+) -> NextStep:
+    """Tick a next step done, or not done again; ``NextStepNotYoursError`` if it is not theirs
+    to tick. ``relation``: how ``by`` stands to the student, when the caller knows already."""
+    relation = relation or relation_to(by, step.goal.student)
+    if not next_step_can_tick(step=step, relation=relation):
+        raise NextStepNotYoursError(
+            _(
+                "This step happens at school, so the school marks it done. "
+                "You can mark the steps that happen at home."
+            )
+        )
     with transaction.atomic():
         step.done_at = timezone.now() if done else None
         step.save(update_fields=["done_at"])
@@ -266,20 +299,11 @@ def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) ->
 
 
 def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:
-    """Post a comment. A whānau comment is queued for the teachers' next digest."""
+    """Post a comment. The whānau and the student who wrote on the goal before hear of it;
+    the student's teachers hear of a whānau comment, in their daily digest by default."""
     with transaction.atomic():
         comment = GoalComment.objects.create(goal=goal, author=by, voice=voice, body=body)
-        if voice == Voice.WHANAU:
-            CommentNotice.objects.bulk_create(
-                [
-                    CommentNotice(comment=comment, recipient_id=teacher_id)
-                    for teacher_id in teachers_of(Student.objects.filter(pk=goal.student_id))
-                    .filter(is_active=True)
-                    .exclude(pk=by.pk)
-                    .values_list("pk", flat=True)
-                ],
-                ignore_conflicts=True,
-            )
+        notices.comment_notify(comment=comment, goal=goal, by=by)
     return comment
 
 
@@ -292,9 +316,11 @@ def comment_edit(*, comment: GoalComment, by: User, body: str) -> GoalComment:
         raise CommentLockedError(_("Only the person who wrote a comment can change it."))
     if timezone.now() - comment.created_at > COMMENT_EDIT_WINDOW:
         raise CommentLockedError(_("A comment can be changed only in its first 15 minutes."))
-    comment.body = body
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        notices.comment_notices_reword(comment=comment)
     return comment
 
 
@@ -309,6 +335,7 @@ def comment_delete(*, comment: GoalComment, by: User) -> None:
             student=comment.goal.student,
             summary=_("Deleted their own comment"),
         )
+        notices.comment_notices_withdraw(comment=comment)
         comment.delete()
 
 
@@ -326,4 +353,5 @@ def comment_hide(*, comment: GoalComment, by: User, reason: str) -> GoalComment:
             student=comment.goal.student,
             summary=_("Hid a comment: %(reason)s") % {"reason": reason},
         )
+        notices.comment_notices_withdraw(comment=comment)
     return comment

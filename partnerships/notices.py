@@ -184,7 +184,7 @@ def notify(
         "actor": actor,
         "actor_name": (actor.get_full_name() if actor else "")[:150],
         "title": title[:200],
-        "excerpt": _excerpt(excerpt),
+        "excerpt": excerpt_of(excerpt),
         "url": url,
         "created_at": now,
     }
@@ -204,7 +204,7 @@ def notify(
     return written
 
 
-def _excerpt(text: str) -> str:
+def excerpt_of(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 280 else text[:279].rstrip() + "…"
 

@@ -12,9 +12,8 @@ from config.celery import app
 KINDS = {
     "booking_confirmed",
     "booking_reminder",
-    "comment_digest",
     "invitation",
-    "report_published",
+    "notices",
     "update_reminder_student",
     "update_reminder_teacher",
     "weekly_update",

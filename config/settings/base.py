@@ -260,10 +260,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.forget_old_submissions",
         "schedule": crontab(hour=3, minute=40),
     },
-    "comment-digests-hourly": {
-        "task": "learners.tasks.send_comment_digests",
-        "schedule": crontab(minute=5),
-    },
     "weekly-updates-due": {
         "task": "conversations.weekly.tasks.send_due_updates",
         "schedule": crontab(minute="*/10"),

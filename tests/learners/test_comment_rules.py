@@ -4,18 +4,20 @@ import pytest
 from django.urls import reverse
 
 from learners import services
-from learners.models import CommentNotice, GoalComment
-from partnerships.models import Voice
+from learners.models import GoalComment
+from learners.notices import WHANAU_COMMENT, comment_key
+from partnerships.models import Notice, Voice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def _recipients(comment):
-    return set(CommentNotice.objects.filter(comment=comment).values_list("recipient", flat=True))
+    told = Notice.objects.filter(kind=WHANAU_COMMENT, key=comment_key(comment.pk))
+    return set(told.values_list("user", flat=True))
 
 
-def test_a_whanau_comment_is_queued_for_the_class_teacher_and_the_mentor(world):
+def test_a_whanau_comment_is_told_to_the_class_teacher_and_the_mentor(world):
     """The class teacher and an assigned mentor each get a notice; nobody else does."""
     world.student.assigned_teachers.add(world.other_teacher)
     comment = services.comment_post(
@@ -46,11 +48,11 @@ def test_a_teacher_who_is_also_whanau_is_not_told_of_their_own_comment(world):
     assert _recipients(comment) == set()
 
 
-def test_school_and_student_comments_are_not_queued(world):
+def test_school_and_student_comments_are_not_told_to_teachers(world):
     """Only whānau voice goes to the teachers' digest."""
     for by, voice in ((world.teacher, Voice.TEACHER), (world.student_user, Voice.STUDENT)):
         services.comment_post(goal=world.goal, by=by, voice=voice, body="Kia ora")
-    assert not CommentNotice.objects.exists()
+    assert not Notice.objects.filter(kind=WHANAU_COMMENT).exists()
 
 
 def test_the_services_refuse_changes_by_anyone_but_the_author(world):

@@ -81,7 +81,7 @@ def test_whanau_set_their_own_preferences(client, world):
         {
             "phone": "021 555 0101",
             "preferred_language": "mi",
-            "preferred_contact": "text",
+            "preferred_contact": "phone",
             "preferred_meeting_times": "Over dinner",
             "needs_childcare": "on",
             "interpreter_language": "",
@@ -91,10 +91,24 @@ def test_whanau_set_their_own_preferences(client, world):
     assert response.status_code == 302
     member = world.link.whanau
     member.refresh_from_db()
-    assert member.preferred_contact == "text"
+    assert member.preferred_contact == "phone"
     assert member.preferred_meeting_times == "Over dinner"
     world.whanau.refresh_from_db()
     assert world.whanau.preferred_language == "mi"
+
+
+def test_text_message_is_not_offered(client, world):
+    """Nothing sends text messages, so a whānau member cannot choose them."""
+    client.force_login(world.whanau)
+    page = client.get(reverse("whanau_preferences")).content.decode()
+    assert "Text message" not in page
+    response = client.post(
+        reverse("whanau_preferences"),
+        {"preferred_language": "en", "preferred_contact": "text"},
+    )
+    assert response.status_code == 200
+    world.link.whanau.refresh_from_db()
+    assert world.link.whanau.preferred_contact == "email"
 
 
 def test_whanau_home_lists_only_their_tamariki(client, world):

@@ -11,11 +11,16 @@ def _student(scene) -> str:
     return reverse("student_detail", args=[scene.world.student.pk])
 
 
-# Reports waiting for whānau and the student: reflections to write, reports gone home.
-REPORTS_PANEL = (
-    "reports panel: my reports waiting for my reflection, with round",
-    "reports panel: reports gone home without the family's part, with round and student",
+# What conversations and reports have waiting (``WAITING``, on the home page's waiting panel).
+# A time to book: the whānau member's links, then the free times in open rounds (none here,
+# so nothing more is asked; with some, the children's teachers and their bookings: five).
+TIMES_WAITING = (
+    "waiting: conversation times: my links, with each child",
+    "waiting: conversation times: free times in open rounds with my tamariki's teachers",
 )
+# The family's part of a report gone home; for the student, first their reflection to write.
+REPORTS_WAITING = ("waiting: reports gone home without the family's part, with round and student",)
+REFLECTION_WAITING = ("waiting: my reports waiting for my reflection, with round",)
 
 PAGES = [
     Page("home", "anonymous", lambda s: reverse("home"), ()),  # the welcome page
@@ -52,7 +57,8 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
-            *REPORTS_PANEL,
+            *TIMES_WAITING,
+            *REPORTS_WAITING,
             "tamariki panel: my links, with each child's school and class",
         ),
         more=lambda s: s.more_tamariki(),
@@ -61,7 +67,12 @@ PAGES = [
         "home",
         "student_user",
         lambda s: reverse("home"),
-        (*SIGNED_IN, "me panel: my student record, with school and class", *REPORTS_PANEL),
+        (
+            *SIGNED_IN,
+            *REFLECTION_WAITING,
+            *REPORTS_WAITING,
+            "me panel: my student record, with school and class",
+        ),
     ),
     # Linked, but with no access: no panel has anything for them.
     Page("home", "no_access_whanau", lambda s: reverse("home"), SIGNED_IN),
@@ -231,6 +242,14 @@ PAGES = [
         "teacher",
         lambda s: reverse("notice_settings"),
         (*SIGNED_IN, "my first whānau member record (none: the account's rhythm)"),
+    ),
+    # The link in a notice email: counted as opened, and on to the place it is about.
+    Page(
+        "notice_open",
+        "anonymous",
+        lambda s: reverse("notice_open", args=[s.notice_token]),
+        ("the notice, by the signed id", "UPDATE: opened, if not before"),
+        status=302,
     ),
     Page(
         "student_notices",

@@ -21,6 +21,7 @@ from conversations.models import (
     WeeklyUpdate,
 )
 from learners.models import Disposition, Evidence, GoalAgreement, HomeActivity, LearningArea
+from partnerships import notices
 from partnerships.models import AuditEvent, Invitation, Notice, SignInCard, Staff, Voice, hash_key
 from tests import factories
 from tests.factories import PNG
@@ -519,6 +520,44 @@ class Scene:
             shown.append(f"From {author.name}")
         return shown
 
+    def more_replies_and_deliveries(self) -> list[str]:
+        """Replies by new whānau members, each of whom the update also went to (and opened)."""
+        shown = self.more_replies()
+        for reply in UpdateReply.objects.filter(update=self.update).exclude(body="Ka pai!"):
+            UpdateDelivery.objects.create(
+                update=self.update,
+                whanau=reply.author.whanau_memberships.get(),
+                status=UpdateDelivery.Status.SENT,
+                sent_at=timezone.now(),
+                read_at=timezone.now(),
+            )
+            shown.append(reply.author.name)
+        return shown
+
+    def more_inbox_replies(self) -> list[str]:
+        """Unanswered whānau replies to other students' updates, one update answered."""
+        self.update  # noqa: B018  the world's update, with its unanswered reply
+        shown = []
+        for _ in range(MORE):
+            link = factories.WhanauLinkFactory(
+                student=factories.StudentFactory(
+                    school=self.world.school, classroom=self.world.classroom
+                )
+            )
+            reply = UpdateReply.objects.create(
+                update=self._update(link.student),
+                author=link.whanau.user,
+                voice=Voice.WHANAU,
+                body=f"Reply from {link.whanau.name}",
+            )
+            shown += [reply.body, link.student.full_name]
+        answered = self._update(
+            factories.StudentFactory(school=self.world.school, classroom=self.world.classroom)
+        )
+        UpdateReply.objects.create(update=answered, voice=Voice.WHANAU, body="Answered already")
+        UpdateReply.objects.create(update=answered, voice=Voice.TEACHER, body="Thank you")
+        return shown
+
     def more_updates(self) -> list[str]:
         """Earlier weeks' updates of the student, each with a reply."""
         self.update  # noqa: B018
@@ -532,7 +571,8 @@ class Scene:
         return shown
 
     def more_week_rows(self) -> list[str]:
-        """Students in the class with this week's update gone home to their whānau."""
+        """Students in the class with this week's update gone home to their whānau, who
+        opened it."""
         self.update  # noqa: B018
         shown = []
         for _ in range(MORE):
@@ -547,6 +587,7 @@ class Scene:
                 link=link,
                 status=UpdateDelivery.Status.SENT,
                 sent_at=timezone.now(),
+                read_at=timezone.now(),
             )
             shown += [link.student.full_name, link.whanau.name]
         return shown
@@ -594,6 +635,21 @@ class Scene:
             author = factories.StaffFactory(school=self.world.school).user
             shown += self._inquiry_step(stage, author)
         return shown
+
+    @cached_property
+    def notice_token(self) -> str:
+        """The signed link in an email about the world's student."""
+        return notices.open_token(self._notice_to_open())
+
+    def _notice_to_open(self) -> int:
+        return Notice.objects.create(
+            kind="test",
+            key="scene-open",
+            school=self.world.school,
+            student=self.world.student,
+            whanau=self.world.link.whanau,
+            url="/",
+        ).pk
 
     def more_notices(self) -> list[str]:
         """Notices to the world's whānau member about the student, one opened."""
