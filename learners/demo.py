@@ -85,6 +85,9 @@ WHANAU_COMMENTS = [
     "We found our maunga on the map together. Thank you for this.",
 ]
 TEACHER_REPLIES = ["Ka pai! Thank you for telling us.", "Great to hear — let's keep going."]
+# The demo's goals are this many days old or more: older than any comment on them, here or
+# from a later step (``reports.demo``'s reminders go back twelve days).
+GOAL_AGE_DAYS = 14
 
 
 @STEPS.register("goals", order=10, description="goals with next steps and comments")
@@ -153,6 +156,14 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
                 )
                 plans.append((student, teacher, whanau, proposer, proposer_voice, steps))
         Goal.objects.bulk_create(goals)
+        # Written two to three weeks ago (inside the dashboards' four weeks), so that what
+        # follows a goal (its comments, agreements, steps and evidence) comes after it. A
+        # goal's creation time is set on insert, so it is dated afterwards.
+        for index, goal in enumerate(goals):
+            goal.created_at = now - datetime.timedelta(
+                days=GOAL_AGE_DAYS + index % 10, hours=rng.randint(0, 8)
+            )
+        Goal.objects.bulk_update(goals, ["created_at"])
 
         agreements, next_steps, comments, evidence, links = [], [], [], [], []
         for goal, (_student, teacher, whanau, proposer, voice, steps) in zip(
@@ -178,6 +189,7 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
                 )
             if whanau and rng.random() < 0.5:
                 posted = now - datetime.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8))
+                posted = max(posted, goal.created_at + datetime.timedelta(hours=2))
                 comments.append(
                     GoalComment(
                         goal=goal,
@@ -194,7 +206,7 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
                             author=teacher,
                             voice=Voice.TEACHER,
                             body=rng.choice(TEACHER_REPLIES),
-                            created_at=posted + datetime.timedelta(hours=5),
+                            created_at=min(now, posted + datetime.timedelta(hours=5)),
                         )
                     )
             if rng.random() < 0.3:

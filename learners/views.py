@@ -29,6 +29,7 @@ from learners.forms import (
     HomeActivityForm,
     NextStepForm,
 )
+from learners.inbox import SECTIONS as INBOX_SECTIONS
 from learners.models import GoalAgreement, GoalComment, goal_url
 from partnerships import audit, submissions
 from partnerships.access import relation_to, staff_only, students_managed_by, students_visible_to
@@ -122,7 +123,7 @@ def _goal_page(request, goal, *, comment_form=None, evidence_form=None, status=2
             **_thread_context(request, goal, relation, comment_form),
             "student": goal.student,
             "dispositions": goal.dispositions.all(),
-            "steps": goal.next_steps.prefetch_related("activities"),
+            "steps": _steps_to_tick(goal.next_steps.prefetch_related("activities"), relation),
             "evidence": goal.evidence.select_related("added_by"),
             "can_edit": relation.can_manage or goal.proposed_by_id == request.user.pk,
             "step_form": NextStepForm() if relation.can_manage else None,
@@ -230,21 +231,39 @@ def next_step_edit(request, pk: int):
     )
 
 
+def _steps_to_tick(steps, relation) -> list:
+    """The goal's steps, each knowing whether this person may tick it (``can_tick``)."""
+    steps = list(steps)
+    for step in steps:
+        step.can_tick = services.next_step_can_tick(step=step, relation=relation)
+    return steps
+
+
 @login_required
 @require_POST
 def next_step_done(request, pk: int):
-    """Tick a step done (or not). Students and whānau can tick too: it is their step as well."""
+    """Tick a step done (or not). Students tick their own, whānau the steps taken at home:
+    they are their steps as well. A step not theirs is refused with a message, unchanged."""
     step = get_object_or_404(
         next_steps_visible_to(request.user).select_related("goal__student"), pk=pk
     )
-    services.next_step_set_done(step=step, done=request.POST.get("done") == "1", by=request.user)
+    relation = relation_to(request.user, step.goal.student)
+    refused = ""
+    try:
+        services.next_step_set_done(
+            step=step, done=request.POST.get("done") == "1", by=request.user, relation=relation
+        )
+    except services.NextStepNotYoursError as error:
+        refused = str(error)
     if request.htmx:
-        relation = relation_to(request.user, step.goal.student)
+        (step,) = _steps_to_tick([step], relation)
         return render(
             request,
             "learners/goal_detail.html#step",
-            {"step": step, "goal": step.goal, "relation": relation},
+            {"step": step, "goal": step.goal, "relation": relation, "refused": refused},
         )
+    if refused:
+        messages.error(request, refused)
     return redirect(step)
 
 
@@ -386,7 +405,8 @@ def comment_hide(request, pk: int):
 @require_safe
 @staff_only
 def inbox(request):
-    """Whānau comments nobody at school has answered yet, oldest first, across my students."""
+    """Whānau comments nobody at school has answered yet, oldest first, across my students;
+    then the sections other apps add (``learners.inbox``)."""
     waiting = (
         GoalComment.objects.unanswered_whanau()
         .filter(goal__student__in=students_managed_by(request.user))
@@ -394,4 +414,6 @@ def inbox(request):
         .order_by("created_at", "pk")
     )
     page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "learners/inbox.html", {"page": page})
+    # What the apps above add to it (whānau replies to weekly updates…), each in its section.
+    sections = INBOX_SECTIONS.render(request)
+    return render(request, "learners/inbox.html", {"page": page, "sections": sections})

@@ -9,8 +9,10 @@ an outbox row written with it (``partnerships.outbox``).
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,14 +120,39 @@ def invitation_email(params: dict):
         raise outbox.NotToSendError(REPLACED)
     if invitation.is_expired:
         raise outbox.NotToSendError(EXPIRED)
-    return mail.compose(
-        template="partnerships/email/invitation",
-        to=invitation.email,
-        language=invitation.language,
-        context={
-            "invitation": invitation,
-            "url": mail.absolute_url(reverse("invitation_accept", args=[params["key"]])),
-        },
+    # The link's last day is the school's day.
+    with timezone.override(invitation.school.zone):
+        return mail.compose(
+            template="partnerships/email/invitation",
+            to=invitation.email,
+            language=invitation_language(invitation),
+            context={
+                "invitation": invitation,
+                "school": invitation.school,
+                "url": mail.absolute_url(reverse("invitation_accept", args=[params["key"]])),
+            },
+        )
+
+
+def invitation_language(invitation: Invitation) -> str:
+    """The language the invitee reads: their own choice where the school or an account knows
+    it (a whānau member's record at the school first), else the one chosen when inviting."""
+    if invitation.kind == Invitation.Kind.WHANAU:
+        known = (
+            WhanauMember.objects.filter(school_id=invitation.school_id)
+            .filter(Q(email=invitation.email) | Q(user__email=invitation.email))
+            .order_by("pk")
+            .values_list("preferred_language", flat=True)
+            .first()
+        )
+        if known:
+            return known
+    return (
+        User.objects.filter(email=invitation.email)
+        .values_list("preferred_language", flat=True)
+        .first()
+        or invitation.language
+        or settings.LANGUAGE_CODE
     )
 
 

@@ -3,7 +3,8 @@
 Whānau take part when they comment on a goal, agree to or propose one, add evidence,
 reply to a weekly update, book a conversation, come to one, reflect on it afterwards,
 add to a priority learner's inquiry, or write in a report that went home ("how you can help
-at home", or a response to it): each is two-way contact, not the school telling. Everything
+at home", or a response to it): each is two-way contact, not the school telling. A family who
+only opened an update or a notice was reached, but did not take part (``opened_q``). Everything
 here is an SQL expression on a student queryset (``OuterRef("pk")`` is the student), so a
 figure is one query whatever the number of students.
 """
@@ -12,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -20,11 +21,12 @@ from conversations.models import (
     Booking,
     LearningConversation,
     Reflection,
+    UpdateDelivery,
     UpdateReply,
     WeeklyUpdate,
 )
 from learners.models import Evidence, Goal, GoalAgreement, GoalComment, InquiryStep
-from partnerships.models import Student, Voice
+from partnerships.models import Notice, Student, Voice
 from reports.models import Report, ReportResponse
 
 LONG_AGO = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -129,6 +131,21 @@ def took_part_q(students: QuerySet, since, until) -> Q:
     # Our own SQL, compiled by the ORM with its parameters kept apart.
     outer = f"SELECT activity.sid FROM ({sql}) activity"  # noqa: S608
     return Q(pk__in=RawSQL(outer, params))  # noqa: S611
+
+
+def opened_q(since, until) -> Q:
+    """A student whose whānau opened a weekly update or a notice about them in [since, until).
+
+    Opening is being reached, not taking part: it counts against "not reached", never as
+    engagement or voice. A notice counts only if it was to whānau, not the student or staff.
+    """
+    updates = UpdateDelivery.objects.filter(
+        update__student=OuterRef("pk"), read_at__gte=since, read_at__lt=until
+    )
+    notices = Notice.objects.filter(
+        student=OuterRef("pk"), whanau__isnull=False, read_at__gte=since, read_at__lt=until
+    )
+    return Q(Exists(updates)) | Q(Exists(notices))
 
 
 def last_took_part(student_ids) -> dict[int, datetime.datetime]:

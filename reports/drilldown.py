@@ -16,7 +16,7 @@ from conversations.models import LearningConversation, WeeklyUpdate
 from learners.inquiry import STAGES, with_inquiry
 from learners.models import Goal, GoalAgreement
 from partnerships.models import Student, Voice, WhanauLink
-from reports.contact import last_took_part, took_part_q
+from reports.contact import last_took_part, opened_q, took_part_q
 from reports.conversation_figures import overdue_transition_q
 from reports.filters import Scope
 from reports.report_figures import held_reports, sent_without_family_part
@@ -40,8 +40,10 @@ def _report_drill(title, reports) -> Drill:
 
 
 def _not_reached(scope: Scope) -> Q:
+    """No two-way contact for the scope's weeks, and nothing the school sent opened either:
+    a family who opens the updates is reached, though not (yet) taking part."""
     since = scope.now - datetime.timedelta(weeks=scope.weeks)
-    return ~took_part_q(scope.students, since, scope.now)
+    return ~(took_part_q(scope.students, since, scope.now) | opened_q(since, scope.now))
 
 
 def _goal_without_whanau(scope: Scope) -> Q:

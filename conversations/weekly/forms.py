@@ -8,6 +8,16 @@ from learners.models import Goal
 from partnerships.files import checked_upload
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """Choose a photo. The page shows the current one itself, as a preview through the photo
+    view: its stored name is an internal path, with no address of its own to link to.
+
+    Ticking the page's "remove" box (``clear_checkbox_name``) still clears it."""
+
+    def is_initial(self, value) -> bool:
+        return False
+
+
 class WeeklyUpdateForm(forms.ModelForm):
     """This week's update, in the student's own words."""
 
@@ -18,7 +28,7 @@ class WeeklyUpdateForm(forms.ModelForm):
             "learned": forms.Textarea(attrs={"rows": 3}),
             "proud_of": forms.Textarea(attrs={"rows": 2}),
             "working_on": forms.Textarea(attrs={"rows": 2}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            "photo": PhotoInput(attrs={"accept": "image/*"}),
         }
         error_messages = {
             field: {
@@ -37,6 +47,15 @@ class WeeklyUpdateForm(forms.ModelForm):
         self.fields["learned"].error_messages["required"] = _(
             "Write a little about what you learned: an update can’t go home empty."
         )
+
+    @property
+    def photo_clear_name(self) -> str:
+        """The "remove this photo" box's name, as the photo's widget reads it."""
+        return self.fields["photo"].widget.clear_checkbox_name(self.add_prefix("photo"))
+
+    @property
+    def photo_clear_id(self) -> str:
+        return self.fields["photo"].widget.clear_checkbox_id(self.photo_clear_name)
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

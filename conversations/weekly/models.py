@@ -153,6 +153,18 @@ class UpdateDelivery(models.Model):
         return f"{self.update_id} → {self.whanau_id}: {self.status}"
 
 
+class UpdateReplyQuerySet(models.QuerySet):
+    def unanswered_whanau(self):
+        """Whānau replies with no later word from the school on the same update."""
+        later = Q(created_at__gt=models.OuterRef("created_at")) | Q(
+            created_at=models.OuterRef("created_at"), pk__gt=models.OuterRef("pk")
+        )
+        answered = UpdateReply.objects.filter(
+            later, update=models.OuterRef("update"), voice__in=Voice.school_voices()
+        )
+        return self.filter(voice=Voice.WHANAU).exclude(models.Exists(answered))
+
+
 class UpdateReply(models.Model):
     """A reply to a weekly update, from the browser. Whānau replies count as whānau voice."""
 
@@ -163,6 +175,8 @@ class UpdateReply(models.Model):
     voice = models.CharField(max_length=16, choices=Voice.choices)
     body = models.TextField(_("your reply"), max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UpdateReplyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reply")

@@ -343,7 +343,7 @@ def build_student_reminder(params: dict) -> django_mail.EmailMessage:
     """A nudge to the student, unless they have written since (or have no email now)."""
     week = datetime.date.fromisoformat(params["week"])
     student = (
-        Student.objects.select_related("user")
+        Student.objects.select_related("user", "school")
         .filter(pk=params["student"])
         .annotate(written=_written(week))
         .first()
@@ -356,7 +356,11 @@ def build_student_reminder(params: dict) -> django_mail.EmailMessage:
         template="conversations/weekly/email/update_reminder_student",
         to=student.user.email,
         language=student.user.preferred_language,
-        context={"student": student, "url": mail.absolute_url(reverse("weekly_update_write"))},
+        context={
+            "student": student,
+            "school": student.school,
+            "url": mail.absolute_url(reverse("weekly_update_write")),
+        },
     )
 
 

@@ -1,19 +1,25 @@
 """Writing, approving and answering the weekly update. Sending it is ``sending``.
 
-Each write runs in one transaction. An update and a reply carry their author, and an
-approval its approver, so they are not audited again; stopping the email from the
-unsubscribe link changes the whānau link, and is audited as a staff change to it is.
+Each write runs in one transaction. An update carries its author and an approval its
+approver, so they are not audited again. A reply is audited, and tells the people it is for
+(``notices``): a whānau reply, the student's teachers; a school answer, whoever replied.
+Stopping the email from the unsubscribe link changes the whānau link, and is audited as a
+staff change to it is.
 """
 
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from conversations.weekly import notices as update_notices
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
-from partnerships import audit
-from partnerships.models import AuditEvent, Student, User, WhanauLink
+from partnerships import audit, notices
+from partnerships.access import teachers_of
+from partnerships.models import AuditEvent, Student, User, Voice, WhanauLink
 
 
 class UpdateGoneHomeError(Exception):
@@ -82,8 +88,49 @@ def weekly_updates_approve(*, updates, by: User) -> int:
     )
 
 
+def update_url(update: WeeklyUpdate, anchor: str = "") -> str:
+    url = reverse("weekly_update_detail", args=[update.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
 def weekly_update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str) -> UpdateReply:
-    return UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
+    """Reply to an update, in ``by``'s voice (the caller's ``relation_to``).
+
+    A whānau reply is for the student's teachers; an answer from school is for the whānau
+    who replied to the update (while they may still be told of the student) and for the
+    student, if they replied too.
+    """
+    student = update.student
+    with transaction.atomic():
+        reply = UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=reply,
+            student=student,
+            summary=_("Replied to the weekly update for the week of %(week)s")
+            % {"week": date_format(update.week)},
+        )
+        common = {
+            "key": f"update-reply:{reply.pk}",
+            "student": student,
+            "actor": by,
+            "excerpt": body,
+            "url": update_url(update, "replies"),
+        }
+        if voice == Voice.WHANAU:
+            teachers = teachers_of(Student.objects.filter(pk=student.pk)).filter(is_active=True)
+            notices.notify(kind=update_notices.UPDATE_REPLY.name, users=teachers, **common)
+        elif voice in Voice.school_voices():
+            earlier = UpdateReply.objects.filter(update=update).exclude(pk=reply.pk)
+            repliers = earlier.values("author_id")
+            whanau = notices.family_of(student).filter(user__in=repliers).distinct()
+            replied = student.user_id and earlier.filter(author_id=student.user_id).exists()
+            users = [student.user] if replied else []
+            notices.notify(
+                kind=update_notices.UPDATE_ANSWERED.name, whanau=whanau, users=users, **common
+            )
+    return reply
 
 
 def weekly_update_mark_read(*, update: WeeklyUpdate, by: User) -> None:

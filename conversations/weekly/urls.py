@@ -13,6 +13,7 @@ urlpatterns = [
     path("updates/week/", views.weekly_update_week, name="weekly_update_week"),
     path("updates/approve/", views.weekly_update_approve, name="weekly_update_approve"),
     path("updates/<int:pk>/", views.weekly_update_detail, name="weekly_update_detail"),
+    path("updates/<int:pk>/answer/", views.weekly_update_answer, name="weekly_update_answer"),
     path("updates/<int:pk>/photo/", views.weekly_update_photo, name="weekly_update_photo"),
     path("updates/read/<str:token>/", views.weekly_update_read, name="weekly_update_read"),
     path(

@@ -1,12 +1,14 @@
-"""The weekly update home: writing it, the teacher's week, reading and replying, unsubscribing."""
+"""The weekly update home: writing it, the teacher's week, reading and replying (and answering
+from the inbox), unsubscribing."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from conversations.weekly import sending, services
 from conversations.weekly.access import updates_managed_by, updates_visible_to
 from conversations.weekly.forms import ReplyForm, WeeklyUpdateForm
-from conversations.weekly.models import UpdateDelivery, WeeklyUpdate, WeekSend
+from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate, WeekSend
+from partnerships import submissions
 from partnerships.access import (
     relation_to,
     request_roles,
@@ -29,7 +32,7 @@ from partnerships.access import (
     students_visible_to,
 )
 from partnerships.files import private_file_response
-from partnerships.models import OutboxEmail, Student, WhanauLink
+from partnerships.models import OutboxEmail, Student, Voice, WhanauLink
 from partnerships.submissions import once_per_form
 
 
@@ -43,10 +46,20 @@ def _link_problem(request, *, expired: bool):
     )
 
 
+def _photo_url(update: WeeklyUpdate | None) -> str | None:
+    """The update's photo through the photo view, changing when the photo does (browsers
+    keep it an hour); never the stored name, an internal path."""
+    if update is None or not update.photo:
+        return None
+    version = hashlib.sha256(update.photo.name.encode()).hexdigest()[:12]
+    return reverse("weekly_update_photo", args=[update.pk]) + "?" + urlencode({"v": version})
+
+
 def _write(request, student: Student, *, with_teacher: bool):
     week = student.school.week_of(timezone.now())
     update = WeeklyUpdate.objects.filter(student=student, week=week).first()
     gone_home = update is not None and update.queued_at is not None
+    photo_url = _photo_url(update)  # as stored: a form that fails to save changes the object
     form = WeeklyUpdateForm(
         request.POST or None, request.FILES or None, instance=update, student=student
     )
@@ -77,6 +90,7 @@ def _write(request, student: Student, *, with_teacher: bool):
             "form": form,
             "week": week,
             "send_at": student.school.send_time(week),
+            "photo_url": photo_url,
             "gone_home": gone_home,
             "with_teacher": with_teacher,
         },
@@ -229,9 +243,14 @@ def weekly_update_list(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def weekly_update_detail(request, pk: int):
-    """One update, with the replies from home, and a box to reply."""
+    """One update, with the replies from home, and a box to reply. Staff of the student also
+    see whom it went to, and who has opened it."""
+    managed = updates_managed_by(request.user).filter(pk=OuterRef("pk"))
     update = get_object_or_404(
-        updates_visible_to(request.user).select_related("student__school", "goal", "author"), pk=pk
+        updates_visible_to(request.user)
+        .select_related("student__school", "goal", "author")
+        .annotate(managed=Exists(managed)),
+        pk=pk,
     )
     if request.method == "GET" and request_roles(request).is_whanau:
         services.weekly_update_mark_read(update=update, by=request.user)
@@ -251,8 +270,45 @@ def weekly_update_detail(request, pk: int):
             "student": update.student,
             "replies": update.replies.select_related("author"),
             "form": form,
+            "deliveries": (
+                update.deliveries.select_related("whanau").order_by("whanau__name", "pk")
+                if update.managed
+                else None
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+@once_per_form
+def weekly_update_answer(request, pk: int):
+    """The school answers whānau replies to an update, from the inbox: in place with htmx."""
+    update = get_object_or_404(updates_managed_by(request.user).select_related("student"), pk=pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        # The school's answer, whoever else the person is to the child.
+        leads = update.student.school_id in request_roles(request).led_school_ids
+        services.weekly_update_reply(
+            update=update,
+            by=request.user,
+            voice=Voice.LEADER if leads else Voice.TEACHER,
+            body=form.cleaned_data["body"],
+        )
+        submissions.succeeded(request)
+        if request.htmx:
+            return render(
+                request, "conversations/weekly/inbox_replies.html#answered", {"update": update}
+            )
+        messages.success(request, _("Your answer is posted."))
+        return redirect("inbox")
+    error = " ".join(form.errors.get("body", []))
+    if request.htmx:
+        replies = UpdateReply.objects.unanswered_whanau().filter(update=update)
+        item = {"update": update, "replies": replies.select_related("author"), "error": error}
+        return render(request, "conversations/weekly/inbox_replies.html#waiting", {"item": item})
+    messages.error(request, error)
+    return redirect("inbox")
 
 
 @require_safe

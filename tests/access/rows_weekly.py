@@ -66,6 +66,13 @@ ROWS = {
         post=only(SEES_STUDENT, SAVED),
         data=lambda t: {"body": "Ka pai! Let's visit Rangitoto in the holidays."},
     ),
+    # The school answers whānau replies from the inbox: the student's staff only.
+    "weekly_update_answer": Row(
+        url=lambda t: reverse("weekly_update_answer", args=[t.sent_update.pk]),
+        get=POST_ONLY,
+        post=only(STAFF_OF_STUDENT, SAVED),
+        data=lambda t: {"body": "Tino pai! We'll climb Rangitoto as a class next term."},
+    ),
     "weekly_update_photo": Row(
         url=lambda t: reverse("weekly_update_photo", args=[t.sent_update.pk]),
         get=only(SEES_STUDENT, PAGE),

@@ -114,9 +114,12 @@ PAGES = [
             *SIGNED_IN,
             "unanswered whānau comments on my students' goals: count, for the pages",
             "this page of them, with author, goal and student",
+            # The section conversations adds (learners.inbox): the oldest 51, grouped by update.
+            "unanswered whānau replies to my students' weekly updates, with author, update and "
+            "student",
         ),
-        given=lambda s: s.inbox_comment,
-        more=lambda s: s.more_inbox(),
+        given=lambda s: (s.inbox_comment, s.update),
+        more=lambda s: s.more_inbox() + s.more_inbox_replies(),
     ),
     Page(
         "inquiry_detail",

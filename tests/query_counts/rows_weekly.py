@@ -17,8 +17,14 @@ UPDATE_LIST = (
 )
 UPDATE_DETAIL = (
     *SIGNED_IN,
-    "the update, with student, school, goal and author, if visible to me",
+    "the update, with student, school, goal and author, if visible to me; do I manage it?",
     "its replies, with authors",
+)
+# Staff of the student also see whom it went to, and who opened it, above the replies.
+STAFF_UPDATE_DETAIL = (
+    *UPDATE_DETAIL[:-1],
+    "its deliveries, with whānau members",
+    UPDATE_DETAIL[-1],
 )
 # Whānau opening an update they were sent: it counts as read (an UPDATE, matching no row
 # after the first time).
@@ -89,8 +95,8 @@ PAGES = [
         "weekly_update_detail",
         "teacher",
         lambda s: reverse("weekly_update_detail", args=[s.update.pk]),
-        UPDATE_DETAIL,
-        more=lambda s: s.more_replies(),
+        STAFF_UPDATE_DETAIL,
+        more=lambda s: s.more_replies_and_deliveries(),
     ),
     Page(
         "weekly_update_photo",

@@ -49,6 +49,7 @@ POST_ONLY = {
     "time_request_answer": "answers a request for another time",
     "booking_cancel": "cancels a booking",
     "weekly_update_approve": "approves weekly updates",
+    "weekly_update_answer": "answers whānau replies to an update, from the inbox",
     "report_class_publish": "starts publishing a class's reports",
     "report_status": "moves a report on (to the student, ready, approved)",
     "report_publish": "sends a report home",

@@ -173,7 +173,32 @@ def test_the_write_page_says_when_it_goes_home(client, world, week):
     """The student's page says the day and time it goes home, in the school's time."""
     client.force_login(world.student_user)
     page = client.get(reverse("weekly_update_write")).content.decode()
-    assert "It goes home to your whānau on Friday 20 November, 3:00 p.m." in page
+    assert (
+        "It goes home to your whānau on Friday 20 November at 3:00 p.m. (Pacific/Auckland time)."
+        in page
+    )
+
+
+def test_the_weeks_page_says_when_updates_go_home_in_the_schools_zone(client, world, week):
+    """A Chatham Islands school's week says its own day, time and zone, not Auckland's."""
+    world.school.timezone = "Pacific/Chatham"
+    world.school.save(update_fields=["timezone"])
+    client.force_login(world.teacher)
+    page = client.get(reverse("weekly_update_week")).content.decode()
+    assert "Updates go home on Friday 20 November at 3:00 p.m. (Pacific/Chatham time)." in page
+
+
+def test_the_write_page_previews_the_photo_without_its_stored_name(client, world, week):
+    """The current photo shows as a small preview from the photo view, with a box to remove
+    it, and the stored file's internal name appears nowhere."""
+    update = _save(world, week, photo=checked_upload(_photo(), photos_only=True))
+    client.force_login(world.student_user)
+    page = client.get(reverse("weekly_update_write")).content.decode()
+    assert f'src="{reverse("weekly_update_photo", args=[update.pk])}?v=' in page
+    assert "Remove this photo" in page
+    assert 'name="photo-clear"' in page
+    assert update.photo.name not in page
+    assert "Currently" not in page
 
 
 def test_a_draft_from_the_page_says_it_is_a_draft(client, world, week):
