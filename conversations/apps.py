@@ -11,9 +11,11 @@ class ConversationsConfig(AppConfig):
     def ready(self):
         from conversations import (  # noqa: F401
             demo,  # a demo step
+            notices,  # its kinds of notice
             notifications,  # the booking emails' kinds of outbox email
-            panels,  # links on a student's page
+            panels,  # links on a student's page, a time waiting to be booked
         )
         from conversations.weekly import demo as weekly_demo  # noqa: F401
+        from conversations.weekly import notices as weekly_notices  # noqa: F401  kinds of notice
         from conversations.weekly import panels as weekly_panels  # noqa: F401
         from conversations.weekly import sending  # noqa: F401  its kinds of email, for the outbox

@@ -1,11 +1,60 @@
-"""What conversations adds to a student's page: their learning conversations."""
+"""What conversations adds to other apps' pages: a student's learning conversations, and a
+conversation time waiting for whānau to book."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partnerships.pages import STUDENT_LINKS
+from conversations.access import own_bookings, slots_bookable_by
+from partnerships.access import own_whanau_links, teacher_ids_by_student
+from partnerships.pages import STUDENT_LINKS, WAITING, Waiting
 
 
 @STUDENT_LINKS.register("conversations", order=20)
 def conversations(request, student, relation) -> dict:
     return {"url": reverse("conversation_list", args=[student.pk]), "label": _("Conversations")}
+
+
+@WAITING.register("conversation_times", order=40)
+def conversation_times(request, roles) -> list[Waiting] | None:
+    """Whānau: each open round with a free time with one of a child's teachers, where they
+    have not booked for that child yet. At most five queries, however many tamariki, rounds
+    and times: their links, the free times, the children's teachers (two), their bookings."""
+    if not roles.is_whanau:
+        return None
+    links = list(own_whanau_links(request.user).select_related("student"))
+    if not links:
+        return None
+    free = set(
+        slots_bookable_by(request.user)
+        .with_booking_state()
+        .filter(is_taken=False)
+        .values_list("round_id", "round__title", "round__created_at", "round__school_id", "host_id")
+        .distinct()
+    )
+    if not free:
+        return None
+    teachers = teacher_ids_by_student([link.student_id for link in links])
+    booked = set(
+        own_bookings(request.user)
+        .active()
+        .filter(slot__round_id__in={each[0] for each in free})
+        .values_list("student_id", "slot__round_id")
+    )
+    waiting = {}
+    for link in links:
+        student = link.student
+        for round_id, title, opened_at, school_id, host_id in free:
+            if (
+                school_id == student.school_id
+                and host_id in teachers[student.pk]
+                and (student.pk, round_id) not in booked
+            ):
+                waiting[student.pk, round_id] = Waiting(
+                    student_id=student.pk,
+                    sentence=_("Book a conversation time for %(student)s (%(round)s)")
+                    % {"student": student.display_name, "round": title},
+                    url=reverse("round_book", args=[round_id]),
+                    action=_("Book"),
+                    at=opened_at,
+                )
+    return sorted(waiting.values(), key=lambda item: (item.at, item.sentence))

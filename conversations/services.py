@@ -5,18 +5,23 @@ audited (a goal or next step set in a conversation is audited by ``learners.serv
 Rounds and the times offered in them, a family's request for another time and its answer,
 and reflections (which carry their author) are not. Booking or moving a time writes the
 family's confirmation email to the outbox in the same transaction.
+
+Who is told what (``conversations.notices``), in the same transaction: whānau and the student
+of a conversation with next steps for home; whoever booked, of their time on their home page,
+and of the school cancelling it.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import notifications
+from conversations import notices, notifications
+from conversations.access import rounds_managed_by
 from conversations.models import (
     Booking,
     ConversationRound,
@@ -32,6 +37,7 @@ from partnerships.access import students_managed_by, teachers_of
 from partnerships.models import AuditEvent, School, Student, User, WhanauLink, WhanauMember
 
 MAX_SLOTS_AT_ONCE = 60
+CANCEL_REASON_MAX = 200  # a short reason: it is quoted whole in the family's email
 
 
 # What a conversation's record holds (``conversation_record``, ``conversation_update``).
@@ -81,6 +87,7 @@ def conversation_record(*, student: Student, by: User, data: dict) -> LearningCo
             student=student,
             summary=_("%(kind)s conversation recorded") % {"kind": conversation.get_kind_display()},
         )
+        notices.conversation_recorded_notify(conversation=conversation, by=by)
     return conversation
 
 
@@ -111,6 +118,9 @@ def conversation_update(
                 student=conversation.student,
                 summary=audit.fields_summary(LearningConversation, changed),
             )
+        if "agreed_next_steps" in changed:
+            # Next steps for home agreed in words only now: the family hears of it now.
+            notices.conversation_recorded_notify(conversation=conversation, by=by)
     return conversation
 
 
@@ -138,13 +148,18 @@ def conversation_step_create(
     where: str,
     taken_by: str,
 ) -> NextStep:
-    """Add a next step agreed in a conversation: linked to it, and the goal with it."""
+    """Add a next step agreed in a conversation: linked to it, and the goal with it. A step
+    for home tells the family of the conversation, if nothing has yet."""
     with transaction.atomic():
         step = learner_services.next_step_create(
             goal=goal, by=by, text=text, where=where, taken_by=taken_by
         )
         conversation.goals.add(goal)
         conversation.next_steps.add(step)
+        if step.where in (NextStep.Where.HOME, NextStep.Where.BOTH):
+            notices.conversation_recorded_notify(
+                conversation=conversation, by=by, step_text=step.text
+            )
     return step
 
 
@@ -314,6 +329,7 @@ def booking_create(*, slot: Slot, student: Student, whanau: WhanauMember, detail
                 summary=_("Booked a conversation time"),
             )
             notifications.booking_confirmation_enqueue(booking)
+            notices.booking_confirmed_notify(booking)
     except IntegrityError as error:
         raise SlotTakenError(nearest_free_slots(slot)) from error
     return booking
@@ -353,24 +369,50 @@ def booking_move(*, booking: Booking, slot: Slot) -> Booking:
                 summary=_("Moved a conversation time"),
             )
             notifications.booking_confirmation_enqueue(moved)
+            notices.booking_confirmed_notify(moved)
     except IntegrityError as error:
         raise SlotTakenError(nearest_free_slots(slot)) from error
     return moved
 
 
-def booking_cancel(*, booking: Booking, by: User) -> None:
+def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
+    """Cancel a booked time: the family their own, or the school's staff any in their
+    school's rounds, with a short reason the whānau member who booked is told at once.
+
+    Cancelling a time already cancelled changes nothing and tells nobody (False).
+    """
+    reason = " ".join((reason or "").split())
+    by_family = booking.whanau.user_id == by.pk
+    if not by_family:
+        if not rounds_managed_by(by).filter(pk=booking.slot.round_id).exists():
+            raise PermissionDenied(_("Only the school’s staff cancel a family’s time."))
+        if not reason:
+            raise ValidationError(_("Say in a few words why the time is cancelled."))
+        if len(reason) > CANCEL_REASON_MAX:
+            raise ValidationError(
+                _("Please keep the reason under %(limit)d characters.")
+                % {"limit": CANCEL_REASON_MAX}
+            )
     with transaction.atomic():
         cancelled = (
             Booking.objects.active().filter(pk=booking.pk).update(cancelled_at=timezone.now())
         )
         if cancelled:
+            summary = _("Cancelled a conversation time")
+            if not by_family:
+                summary = _("Cancelled the family’s conversation time. Reason: %(reason)s") % {
+                    "reason": reason
+                }
             audit.record(
                 actor=by,
                 action=AuditEvent.Action.CHANGED,
                 obj=booking,
                 student=booking.student,
-                summary=_("Cancelled a conversation time"),
+                summary=summary,
             )
+            if not by_family:
+                notices.booking_cancelled_notify(booking=booking, by=by, reason=reason)
+    return bool(cancelled)
 
 
 def time_request_create(*, conversation_round, student, whanau, message: str) -> TimeRequest:

@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from reports import demo, demo_reports, emails, panels  # noqa: F401  steps, email, panels
+        from reports import demo, demo_notices, demo_reports, notices, panels  # noqa: F401

@@ -33,15 +33,13 @@ from partnerships.demo import STEPS, WHANAU_EMAIL, hard_to_reach
 from partnerships.demo.constants import KOWHAI_CLASSES
 from partnerships.models import (
     Classroom,
-    OutboxEmail,
     School,
     Staff,
     Student,
     Term,
     WhanauLink,
-    WhanauMember,
 )
-from reports import emails, publishing, services, surprises
+from reports import publishing, services, surprises
 from reports.models import DispositionProgress, Report, ReportRound
 
 MID_YEAR = "Mid-year 2026"
@@ -253,24 +251,7 @@ class _Writer:
             publishing.report_publish(actor=self.teacher, report=report, now=sent_at)
             if index % 2 == 0 and student.pk not in self.quiet | self.visitors:
                 self._home_help(report, student, index, sent_at)
-        self._sent_long_ago([report.pk for report in reports.values()], sent_at)
         return written
-
-    def _sent_long_ago(self, report_ids: list[int], sent_at: datetime.datetime) -> None:
-        """The emails publishing wrote, marked sent when it happened: nothing waits to go."""
-        rows = list(
-            OutboxEmail.objects.filter(
-                kind=emails.PUBLISHED,
-                status=OutboxEmail.Status.QUEUED,
-                params__report__in=report_ids,
-            )
-        )
-        readers = [row.params["whanau"] for row in rows]
-        addresses = dict(WhanauMember.objects.filter(pk__in=readers).values_list("pk", "email"))
-        for row in rows:
-            row.status, row.sent_at, row.send_after = OutboxEmail.Status.SENT, sent_at, sent_at
-            row.to = addresses.get(row.params["whanau"], "")
-        OutboxEmail.objects.bulk_update(rows, ["status", "sent_at", "send_after", "to"])
 
     def _home_help(self, report: Report, student: Student, index: int, sent_at) -> None:
         """A whānau member with a login writes the family's part, a few days after it came."""

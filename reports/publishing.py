@@ -1,9 +1,12 @@
 """Sending a report home, and what the family writes back.
 
-``report_publish`` runs the no-surprises check, freezes the next version, and writes an email
-to each whānau member with access in the same transaction (``reports.emails``). Publishing
-twice publishes once. A leader may publish a report the check held, with a reason that stays
-in the audit trail and on the version.
+``report_publish`` runs the no-surprises check, freezes the next version, and tells each
+whānau member with access and the student in the same transaction (``reports.notices``: a
+notice each, emailed at their rhythm). Publishing twice publishes once. A leader may publish
+a report the check held, with a reason that stays in the audit trail and on the version.
+
+What the family writes back ("how you can help at home", responses) is told to the student's
+teachers.
 
 A class is published in the background (``publish_run_start``), one report per transaction:
 the run's progress moves in the same transaction as the report it counts, so a worker that
@@ -22,7 +25,7 @@ from django.utils.translation import gettext as _
 from partnerships import audit
 from partnerships.access import classes_visible_to, relation_to, students_managed_by
 from partnerships.models import AuditEvent, Classroom, User
-from reports import content, emails, surprises
+from reports import content, notices, surprises
 from reports.models import PublishRun, Report, ReportResponse, ReportRound, ReportVersion
 from reports.services import check_family, leads, locked, record
 
@@ -106,7 +109,7 @@ def _not_ready(report: Report) -> str:
 
 
 def _freeze(*, actor, report: Report, now, unraised, reason: str) -> ReportVersion:
-    """The next version, the report marked published, the emails and the audit row."""
+    """The next version, the report marked published, the family told and the audit row."""
     before = (
         report.versions.get(number=report.published_version).content
         if report.is_published
@@ -127,9 +130,7 @@ def _freeze(*, actor, report: Report, now, unraised, reason: str) -> ReportVersi
     report.published_version = version.number
     report.held_at, report.held = None, []
     report.save(update_fields=["status", "published_version", "held_at", "held", "updated_at"])
-    for reader in surprises.readers_of(report):
-        if reader.email:  # someone with no address is told another way; the version waits
-            emails.report_published_enqueue(report=report, version=version.number, whanau=reader)
+    notices.report_published_notify(report=report, version=version, actor=actor, now=now)
     summary = _("Report published (version %(number)d)") % {"number": version.number}
     if unraised:
         # The reason first: a summary is cut at 300 characters, and the reason (at most
@@ -172,6 +173,7 @@ def report_home_help_save(*, actor: User, report: Report, text: str) -> Report:
             ]
         )
         record(actor, report, _("“How you can help at home” written"))
+        notices.home_help_notify(report=report, by=actor)
     return report
 
 
@@ -193,6 +195,7 @@ def report_respond(*, actor: User, report: Report, body: str) -> ReportResponse:
             report=report, author=actor, voice=voice, body=body
         )
         record(actor, report, _("Response to the report"), action=AuditEvent.Action.CREATED)
+        notices.response_notify(response=response, by=actor)
     return response
 
 

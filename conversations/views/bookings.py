@@ -1,4 +1,5 @@
-"""Conversation times: rounds and times staff offer, and the bookings whānau make."""
+"""Conversation times: rounds and times staff offer, and the bookings whānau make (and
+cancel; staff may cancel one too, saying why)."""
 
 import itertools
 
@@ -56,23 +57,58 @@ def round_list(request):
     return render(request, "conversations/round_list.html", {"rounds": rounds, "form": form})
 
 
+def _cancel_for_family(request, conversation_round: ConversationRound) -> bool:
+    """Staff cancel a family's booked time in this round, saying why; the family is told.
+    False, with the message why, when it could not be cancelled."""
+    booking_id = request.POST.get("booking", "")
+    if not booking_id.isdigit():
+        raise Http404
+    booking = get_object_or_404(
+        Booking.objects.filter(slot__round=conversation_round).select_related(
+            "slot__round__school", "slot__host", "student", "whanau"
+        ),
+        pk=booking_id,
+    )
+    try:
+        cancelled = services.booking_cancel(
+            booking=booking, by=request.user, reason=request.POST.get("reason")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if not cancelled:  # someone else cancelled it a moment before
+        messages.info(request, _("That time had already been cancelled."))
+        return True
+    messages.success(
+        request,
+        _("%(student)s’s time is cancelled, and %(whanau)s has been told why.")
+        % {"student": booking.student.display_name, "whanau": booking.whanau.name},
+    )
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form
 def round_detail(request, pk: int):
-    """A teacher's schedule for a round: who is coming and what they need, who hasn't booked."""
+    """A teacher's schedule for a round: who is coming and what they need, who hasn't booked.
+    They may cancel a booked time, with a reason the family is told."""
     conversation_round = get_object_or_404(
         rounds_managed_by(request.user).select_related("school"), pk=pk
     )
     form = SlotSeriesForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("action") in {"open", "close"}:
+        if request.POST.get("action") == "cancel":
+            if _cancel_for_family(request, conversation_round):
+                return redirect("round_detail", pk=pk)
+            form = SlotSeriesForm()  # not the form that was sent: shown empty again
+        elif request.POST.get("action") in {"open", "close"}:
             services.round_set_open(
                 conversation_round=conversation_round,
                 is_open=request.POST["action"] == "open",
             )
             return redirect("round_detail", pk=pk)
-        if form.is_valid():
+        elif form.is_valid():
             try:
                 made = services.slots_add(
                     conversation_round=conversation_round, host=request.user, **form.cleaned_data

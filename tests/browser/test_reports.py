@@ -61,7 +61,9 @@ def test_a_class_goes_home_and_whanau_write_their_part(page, live_server, world,
     _sign_out(page)
 
     _sign_in_with_code(page, live_server.url, world.whanau.email)
-    page.get_by_role("link", name=re.compile("report is here")).click()
+    page.get_by_role("region", name="Waiting for you").get_by_role(
+        "link", name="Read and write"
+    ).click()
     page.get_by_text(f"{world.student.display_name} has grown in confidence.").wait_for()
     page.get_by_role("textbox", name=re.compile("How you can help at home")).fill(
         "We will bake and measure together."

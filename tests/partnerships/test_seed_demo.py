@@ -70,14 +70,15 @@ def test_refuses_production_settings(settings):
 
 
 def test_the_apps_register_their_demo_steps_in_order():
-    """Goals, conversations, weekly updates, written reports, then the dashboard's story: each
-    app adds its step when it loads."""
+    """Goals, conversations, weekly updates, written reports, the dashboard's story, then what
+    all that told people: each app adds its step when it loads."""
     assert [step.name for step in demo.STEPS] == [
         "goals",
         "conversations",
         "weekly_updates",
         "written_reports",
         "telling",
+        "notices",
     ]
 
 
@@ -100,7 +101,7 @@ def test_a_registered_step_gets_the_school_and_the_students_to_leave_free(monkey
     monkeypatch.setattr(demo.STEPS, "_entries", dict(demo.STEPS._entries))  # forget it afterwards
     calls = []
 
-    @demo.STEPS.register("late", order=99, description="late rows")
+    @demo.STEPS.register("late", order=999, description="late rows")
     def late(*, school, keep_free):
         calls.append((school, keep_free))
         return 3 if len(calls) == 1 else 0
@@ -112,7 +113,7 @@ def test_a_registered_step_gets_the_school_and_the_students_to_leave_free(monkey
     assert keep_free == {card_student}
     lines = output.splitlines()
     late_line = lines.index(f"{demo.DEMO_SCHOOL}: 3 late rows")
-    assert lines[late_line - 1].endswith("reminders from a class that tells more")
+    assert lines[late_line - 1].endswith("notices sent to whānau and teachers")
     assert "late rows" not in _seed()  # nothing made the second time: no line
 
 

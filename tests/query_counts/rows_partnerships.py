@@ -11,7 +11,15 @@ def _student(scene) -> str:
     return reverse("student_detail", args=[scene.world.student.pk])
 
 
-# What conversations and reports have waiting (``WAITING``, on the home page's waiting panel).
+# What waits for whānau and the student (``WAITING``), first on their home page: each app's
+# entries in order, then the panel's own queries. Learners: goals to agree, and the school's
+# word to answer.
+GOALS_WAITING = (
+    "waiting: active goals I have not agreed to, with student",
+    "waiting: goals whose latest word is the school's, unanswered, with student",
+)
+# The weekly update: updates sent to me in the last weeks that I have not opened.
+UPDATES_WAITING = ("waiting: weekly updates sent to me, not yet opened",)
 # A time to book: the whānau member's links, then the free times in open rounds (none here,
 # so nothing more is asked; with some, the children's teachers and their bookings: five).
 TIMES_WAITING = (
@@ -21,6 +29,18 @@ TIMES_WAITING = (
 # The family's part of a report gone home; for the student, first their reflection to write.
 REPORTS_WAITING = ("waiting: reports gone home without the family's part, with round and student",)
 REFLECTION_WAITING = ("waiting: my reports waiting for my reflection, with round",)
+# The waiting panel: this visit remembered, what is new since the last, the children named.
+WAITING_PANEL = (
+    "waiting panel: UPDATE when I was last here",
+    "waiting panel: notices since my last visit, with their student",
+    "waiting panel: the children something waits for (those no notice named)",
+)
+# The start of this visit, kept in the session so a reload shows the same news.
+SESSION_SAVED = (
+    "session: SAVEPOINT",
+    "session: UPDATE, with this visit's start",
+    "session: RELEASE SAVEPOINT",
+)
 
 PAGES = [
     Page("home", "anonymous", lambda s: reverse("home"), ()),  # the welcome page
@@ -57,9 +77,13 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
+            *GOALS_WAITING,
+            *UPDATES_WAITING,
             *TIMES_WAITING,
             *REPORTS_WAITING,
+            *WAITING_PANEL,
             "tamariki panel: my links, with each child's school and class",
+            *SESSION_SAVED,
         ),
         more=lambda s: s.more_tamariki(),
     ),
@@ -69,9 +93,12 @@ PAGES = [
         lambda s: reverse("home"),
         (
             *SIGNED_IN,
+            *GOALS_WAITING,
             *REFLECTION_WAITING,
             *REPORTS_WAITING,
+            *WAITING_PANEL,
             "me panel: my student record, with school and class",
+            *SESSION_SAVED,
         ),
     ),
     # Linked, but with no access: no panel has anything for them.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learners.models import LearningArea
-from partnerships.models import AuditEvent, OutboxEmail
+from partnerships.models import AuditEvent, Notice
 from reports.models import AchievementLevel, PublishRun, Report, ReportRound
 from tests import factories
 
@@ -123,7 +123,7 @@ def test_the_whole_journey_with_the_no_surprises_check(client, world, maths):
 
     published = client.post(reverse("report_publish", args=[report.pk]), follow=True)
     assert "Published: the family has been sent the report." in published.content.decode()
-    assert OutboxEmail.objects.filter(kind="report_published").count() == 1
+    assert Notice.objects.filter(kind="report_published", whanau=world.link.whanau).count() == 1
 
     client.force_login(world.whanau)
     family = client.get(reverse("report_detail", args=[report.pk])).content.decode()
@@ -154,7 +154,7 @@ def test_publishing_twice_sends_once(client, world, maths):
     again = client.post(reverse("report_publish", args=[report.pk]), follow=True)
     assert "had already gone home" in again.content.decode()
     assert report.versions.count() == 1
-    assert OutboxEmail.objects.filter(kind="report_published").count() == 1
+    assert Notice.objects.filter(kind="report_published", whanau=world.link.whanau).count() == 1
 
 
 def test_a_correction_keeps_what_whanau_read_until_it_is_published(client, world, maths):

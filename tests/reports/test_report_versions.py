@@ -1,19 +1,21 @@
 """Publishing freezes a version whānau read for ever; a correction is the next version, and
-whānau are told what changed. One email per reader with access and an address, never twice."""
+whānau are told what changed. One notice per reader with access and version, emailed to
+those with an address, never twice."""
 
 import datetime
 import email
 from email import policy
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from learners.models import Goal
-from partnerships import outbox
-from partnerships.models import AuditEvent, OutboxEmail
-from reports import emails, publishing, services
+from partnerships import notices, outbox
+from partnerships.models import AuditEvent, Notice, OutboxEmail, WhanauMember
+from reports import notices as report_notices
+from reports import publishing, services
 from reports.models import Report, ReportResponse, ReportVersion
 from tests import factories
 from tests.smtp import SMTPServer
@@ -36,6 +38,8 @@ def report(world) -> Report:
     )
     report = Report.objects.get(round=round_, student=world.student)
     factories.WhanauLinkFactory(student=world.student, whanau__email="")
+    # Emails go as soon as they are written, whatever the hour the tests run at.
+    WhanauMember.objects.update(quiet_from=None, quiet_until=None)
     write(world, report, "Aroha reads chapter books on her own now.")
     services.report_mark_ready(actor=world.teacher, report=report)
     return report
@@ -56,16 +60,38 @@ def fresh(report: Report) -> Report:
     return Report.objects.get(pk=report.pk)
 
 
-def outbox_rows(report: Report) -> list[tuple[int, int]]:
-    """(version, whānau member) of each email written for the report."""
-    rows = OutboxEmail.objects.filter(kind=emails.PUBLISHED, params__report=report.pk)
-    return sorted((row.params["version"], row.params["whanau"]) for row in rows)
+def told(report: Report) -> list[tuple[str, int, str]]:
+    """(kind, version, reader) of each notice of the report: ``w<id>`` a whānau member,
+    ``u<id>`` a user."""
+    rows = Notice.objects.filter(key__startswith=f"report:{report.pk}:v")
+    return sorted(
+        (
+            row.kind,
+            int(row.key.rsplit(":v", 1)[1]),
+            f"w{row.whanau_id}" if row.whanau_id else f"u{row.user_id}",
+        )
+        for row in rows
+    )
 
 
-def build(report: Report, version: int, member):
-    """The email as the outbox builds it when it sends, through the registered kind."""
-    (entry,) = [each for each in outbox.KINDS if each.name == emails.PUBLISHED]
-    return entry.function({"report": report.pk, "version": version, "whanau": member.pk})
+def emailed(report: Report) -> list[tuple[int, int]]:
+    """(version, whānau member) of each notice of the report put in an email."""
+    rows = Notice.objects.filter(key__startswith=f"report:{report.pk}:v").exclude(email_key="")
+    return sorted((int(row.key.rsplit(":v", 1)[1]), row.whanau_id) for row in rows)
+
+
+def readers(world) -> list[str]:
+    """Who hears of the report: each whānau member with access (one has no address), and
+    the student, who signs in with a card (no address either)."""
+    members = world.student.whanau_links.filter(has_access=True).values_list("whanau_id", flat=True)
+    return sorted([*(f"w{pk}" for pk in members), f"u{world.student_user.pk}"])
+
+
+def sent() -> list:
+    """Send what is due, through the outbox and its registered kinds: the emails that went."""
+    mail.outbox.clear()
+    outbox.send_due()
+    return list(mail.outbox)
 
 
 def publish_summaries(report: Report) -> list[str]:
@@ -83,8 +109,9 @@ def correct(world, report, comment: str = "Aroha reads chapter books and poems."
 # --- The first version --------------------------------------------------------------------
 
 
-def test_publishing_freezes_version_one_and_emails_each_reader_with_an_address(world, report):
-    """Version 1, and one email: none to the parent with no address, none to no access."""
+def test_publishing_freezes_version_one_and_tells_each_reader(world, report):
+    """Version 1, and a notice to each reader with access: emailed to the parent with an
+    address; the parent with none and the student see it on their home page."""
     result = publishing.report_publish(actor=world.teacher, report=report)
 
     assert result.created
@@ -94,11 +121,13 @@ def test_publishing_freezes_version_one_and_emails_each_reader_with_an_address(w
     assert version.content["round"] == ROUND
     after = fresh(report)
     assert (after.status, after.published_version) == (Report.Status.PUBLISHED, 1)
-    assert outbox_rows(report) == [(1, world.link.whanau.pk)]
+    assert told(report) == [(report_notices.PUBLISHED, 1, reader) for reader in readers(world)]
+    assert f"w{world.link.whanau.pk}" in readers(world)
+    assert emailed(report) == [(1, world.link.whanau.pk)]
     assert publish_summaries(report) == ["Report published (version 1)"]
 
 
-def test_publishing_twice_makes_one_version_and_one_set_of_emails(world, report):
+def test_publishing_twice_makes_one_version_and_one_set_of_notices(world, report):
     """A double click on “Publish”: the same version back, nothing more written or sent."""
     first = publishing.report_publish(actor=world.teacher, report=report)
     again = publishing.report_publish(actor=world.teacher, report=fresh(report))
@@ -107,28 +136,36 @@ def test_publishing_twice_makes_one_version_and_one_set_of_emails(world, report)
     assert (first.created, again.created, by_leader.created) == (True, False, False)
     assert again.version.pk == first.version.pk == by_leader.version.pk
     assert ReportVersion.objects.filter(report=report).count() == 1
-    assert outbox_rows(report) == [(1, world.link.whanau.pk)]
+    assert len(told(report)) == len(readers(world))
+    assert emailed(report) == [(1, world.link.whanau.pk)]
     assert len(publish_summaries(report)) == 1
 
 
-def test_the_first_email_says_the_report_is_here(world, report):
-    """Subject, text and HTML: the child's report is ready, and the family's part to write."""
+def test_the_first_email_says_the_report_is_here(world, report, client):
+    """Subject, text and HTML name the child and the round; the link opens the report and
+    counts the notice read."""
     publishing.report_publish(actor=world.teacher, report=report)
     name = world.student.display_name
 
-    message = build(report, 1, world.link.whanau)
+    (message,) = sent()
 
     assert message.to == [world.link.whanau.email]
-    assert message.subject == f"{name}’s report is here: {ROUND}"
-    url = f"/reports/{report.pk}/"
-    assert reverse("report_detail", args=[report.pk]) == url
+    sentence = f"{name}’s report ({ROUND}) is here: nothing in it should be a surprise"
+    assert message.subject == sentence
+    notice = Notice.objects.get(whanau=world.link.whanau, kind=report_notices.PUBLISHED)
+    link = notices.open_url(notice)
     for body in (message.body, message.alternatives[0].content):
         assert f"Kia ora {world.link.whanau.name}," in body
-        assert f"{name}’s report ({ROUND}) is ready for you to read." in body
-        assert "How you can help at home" in body
-        assert url in body
+        assert sentence in body
+        assert link in body
         assert "What changed" not in body
     assert '<html lang="en">' in message.alternatives[0].content
+    opened = client.get(link)
+    assert opened.url == f"/reports/{report.pk}/"
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
+    assert notice.read_at is not None
+    assert sent() == []
 
 
 def test_the_version_keeps_goals_achieved_since_the_periods_first_morning(world, report):
@@ -169,12 +206,14 @@ def test_editing_a_published_report_starts_a_correction_whanau_do_not_see_yet(wo
     assert after.published_version == 1
     (version,) = ReportVersion.objects.filter(report=report)
     assert version.content["teacher_comment"] == "Aroha reads chapter books on her own now."
-    assert outbox_rows(report) == [(1, world.link.whanau.pk)]
+    assert {number for _kind, number, _reader in told(report)} == {1}
 
 
 def test_publishing_a_correction_makes_version_two_naming_what_changed(world, report):
-    """Version 2 says the teacher's comment changed; version 1 is kept; one more email."""
+    """Version 2 says the teacher's comment changed; version 1 is kept; the parent emailed
+    about version 1 is told of the correction, by one more email."""
     publishing.report_publish(actor=world.teacher, report=report)
+    assert len(sent()) == 1
     correct(world, report)
 
     result = publishing.report_publish(actor=world.teacher, report=report)
@@ -186,7 +225,8 @@ def test_publishing_a_correction_makes_version_two_naming_what_changed(world, re
     assert first.content["teacher_comment"] == "Aroha reads chapter books on her own now."
     assert fresh(report).published_version == 2
     assert not fresh(report).is_correction
-    assert outbox_rows(report) == [(1, world.link.whanau.pk), (2, world.link.whanau.pk)]
+    assert (report_notices.CORRECTED, 2, f"w{world.link.whanau.pk}") in told(report)
+    assert emailed(report) == [(1, world.link.whanau.pk), (2, world.link.whanau.pk)]
     assert publish_summaries(report) == [
         "Report published (version 1)",
         "Report published (version 2)",
@@ -196,6 +236,7 @@ def test_publishing_a_correction_makes_version_two_naming_what_changed(world, re
 def test_the_correction_email_says_what_changed(world, report):
     """Subject says a correction; both bodies list the parts that changed, in words."""
     publishing.report_publish(actor=world.teacher, report=report)
+    sent()
     write(world, report, "Aroha reads chapter books and poems.", support="Reading support.")
     services.report_mark_ready(actor=world.teacher, report=report)
     factories.ConversationFactory(student=world.student).whanau_attendees.add(
@@ -204,24 +245,22 @@ def test_the_correction_email_says_what_changed(world, report):
     publishing.report_publish(actor=world.teacher, report=report)
     name = world.student.display_name
 
-    message = build(report, 2, world.link.whanau)
+    (message,) = sent()
 
-    assert message.subject == f"A correction to {name}’s report: {ROUND}"
-    assert f"We have corrected {name}’s report ({ROUND}). What changed:" in message.body
-    assert "- Teacher’s comment\n- Learning support\n" in message.body
-    assert "The report before the correction is kept" in message.body
-    html = message.alternatives[0].content
-    assert "<li>Teacher’s comment</li><li>Learning support</li>" in html
-    assert "is ready for you to read" not in message.body + html
+    assert message.subject == f"We corrected {name}’s report ({ROUND})"
+    for body in (message.body, message.alternatives[0].content):
+        assert "What changed: Teacher’s comment; Learning support" in body
+        assert "nothing in it should be a surprise" not in body
 
 
 @pytest.mark.parametrize(("language", "goals"), [("en", "Goals"), ("mi", "Ngā whāinga")])
 def test_the_email_is_in_the_readers_language(world, report, language, goals):
-    """A parent who reads te reo Māori gets the template's words in te reo, and lang="mi"."""
+    """A parent who reads te reo Māori is told what changed in te reo, with lang="mi"."""
     member = world.link.whanau
     member.preferred_language = language
     member.save(update_fields=["preferred_language"])
     publishing.report_publish(actor=world.teacher, report=report)
+    sent()
     factories.GoalFactory(student=world.student, title="Learn my pepeha")
     correct(world, report)
     assert publishing.report_publish(actor=world.teacher, report=report).version.changed == [
@@ -229,10 +268,10 @@ def test_the_email_is_in_the_readers_language(world, report, language, goals):
         "teacher_comment",
     ]
 
-    message = build(report, 2, member)
+    (message,) = sent()
 
-    assert f"<li>{goals}</li>" in message.alternatives[0].content
-    assert f"- {goals}\n" in message.body
+    assert f"{goals}; " in message.body
+    assert f"{goals}; " in message.alternatives[0].content
     assert f'<html lang="{language}">' in message.alternatives[0].content
     assert "Ngā mihi," in message.body
 
@@ -243,17 +282,18 @@ def test_an_email_to_someone_since_cut_off_or_without_an_address_is_not_sent(wor
     member = world.link.whanau
     member.email = ""
     member.save(update_fields=["email"])
-    with pytest.raises(outbox.NotToSendError) as no_email:
-        build(report, 1, member)
-    assert no_email.value.reason == emails.NO_EMAIL
+    assert sent() == []
+    row = OutboxEmail.objects.get(kind=notices.EMAIL_KIND)
+    assert (row.status, row.reason) == (OutboxEmail.Status.SKIPPED, notices.NO_ADDRESS)
 
+    correct(world, report)
     member.email = "back@example.org"
     member.save(update_fields=["email"])
     world.link.has_access = False
     world.link.save(update_fields=["has_access"])
-    with pytest.raises(outbox.NotToSendError) as cut_off:
-        build(report, 1, member)
-    assert cut_off.value.reason == emails.NO_ACCESS
+    publishing.report_publish(actor=world.teacher, report=report)
+    assert f"w{member.pk}" not in {reader for _kind, _n, reader in told(report) if _n == 2}
+    assert sent() == []
 
 
 # --- Held by the check, and published anyway -----------------------------------------------
@@ -278,7 +318,7 @@ def test_the_check_holds_it_for_a_teacher_even_with_a_reason(world, concerning, 
     readers = {link.whanau for link in world.student.whanau_links.filter(has_access=True)}
     assert set(unraised.whanau) == readers
     assert not ReportVersion.objects.filter(report=concerning).exists()
-    assert outbox_rows(concerning) == []
+    assert told(concerning) == []
     after = fresh(concerning)
     assert after.status == Report.Status.READY
     assert after.held_at is not None
@@ -302,7 +342,7 @@ def test_a_leader_publishes_anyway_with_a_reason_kept_in_the_version_and_trail(w
     assert summary.startswith("Report published (version 1). Published anyway by a leader.")
     after = fresh(concerning)
     assert (after.held_at, after.held) == (None, [])
-    assert outbox_rows(concerning) == [(1, world.link.whanau.pk)]
+    assert emailed(concerning) == [(1, world.link.whanau.pk)]
 
 
 def test_an_over_long_reason_is_refused(world, concerning):
@@ -422,29 +462,61 @@ def test_the_emails_arrive_at_the_mail_server_once_each(world, report, mail_serv
     result = outbox.send_due()
     assert (result.sent, outbox.send_due().found) == (1, 0)
 
-    rows = OutboxEmail.objects.filter(kind=emails.PUBLISHED).order_by("pk")
+    rows = OutboxEmail.objects.filter(kind=notices.EMAIL_KIND).order_by("pk")
     address = world.link.whanau.email
     assert [(each.status, each.to) for each in rows] == [("sent", address), ("sent", address)]
     assert mail_server.counts() == {row.message_id: 1 for row in rows}
     assert [each.recipients for each in mail_server.received] == [(address,), (address,)]
     first, second = mail_server.messages
     name = world.student.display_name
-    assert first["Subject"] == f"{name}’s report is here: {ROUND}"
-    assert second["Subject"] == f"A correction to {name}’s report: {ROUND}"
+    assert (
+        first["Subject"] == f"{name}’s report ({ROUND}) is here: nothing in it should be a surprise"
+    )
+    assert second["Subject"] == f"We corrected {name}’s report ({ROUND})"
     text = second.get_body(preferencelist=("plain",)).get_content()
     html = second.get_body(preferencelist=("html",)).get_content()
-    assert "- Teacher’s comment" in text
-    assert "<li>Teacher’s comment</li>" in html
-    assert f"/reports/{report.pk}/" in text
+    assert "What changed: Teacher’s comment" in text
+    assert "What changed: Teacher’s comment" in html
+    assert "/notices/open/" in text
     assert timezone.now() - rows[0].sent_at < datetime.timedelta(minutes=1)
 
 
-def test_an_unsent_email_for_a_replaced_version_is_not_sent(world):
-    """A correction published before version 1's email went: only the correction's goes."""
-    from tests.access.objects import Things
+def test_a_notice_of_a_replaced_version_not_yet_emailed_is_superseded(world, report):
+    """A correction published before version 1's email went: version 1's notice is withdrawn
+    and its email goes empty-handed; the parent hears once, that the report is here."""
+    publishing.report_publish(actor=world.teacher, report=report)
+    correct(world, report)
 
-    report = Things(world).published_report
-    report.published_version = 2  # as if a correction went home since
-    report.save(update_fields=["published_version"])
-    with pytest.raises(outbox.NotToSendError):
-        build(report, 1, world.link.whanau)
+    publishing.report_publish(actor=world.teacher, report=report)
+
+    assert told(report) == [(report_notices.PUBLISHED, 2, reader) for reader in readers(world)]
+    (message,) = sent()
+    name = world.student.display_name
+    assert (
+        message.subject == f"{name}’s report ({ROUND}) is here: nothing in it should be a surprise"
+    )
+    withdrawn = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
+    assert withdrawn.reason == notices.NOBODY
+
+
+def test_a_reader_who_opened_version_one_is_told_of_the_correction(world, report):
+    """The student opened version 1 on their home page (no email): version 2 is a correction
+    to them; the parent with no address, who has not opened it, hears of version 2 alone."""
+    publishing.report_publish(actor=world.teacher, report=report)
+    notices.notices_mark_read(Notice.objects.filter(user=world.student_user))
+    correct(world, report)
+
+    publishing.report_publish(actor=world.teacher, report=report)
+
+    latest = {reader: kind for kind, number, reader in told(report) if number == 2}
+    assert latest[f"u{world.student_user.pk}"] == report_notices.CORRECTED
+    silent = next(
+        r
+        for r in readers(world)
+        if r not in {f"u{world.student_user.pk}", f"w{world.link.whanau.pk}"}
+    )
+    assert latest[silent] == report_notices.PUBLISHED
+    assert (report_notices.PUBLISHED, 1, silent) not in told(report)
+    own = Notice.objects.get(user=world.student_user, kind=report_notices.CORRECTED)
+    assert own.excerpt == "What changed: Teacher’s comment"
+    assert notices.sentence(own, to_student=True) == f"We corrected your report ({ROUND})"

@@ -1,0 +1,123 @@
+"""What conversations tells people (``partnerships.notices``), and whom. The weekly update's
+own notices are in ``conversations.weekly.notices``.
+
+- ``conversation_recorded``: a conversation about the student was recorded with next steps for
+  home (agreed in it, or a home step added to it afterwards). Whānau with access and the
+  student hear once per conversation, with the agreed next steps in a few words: the shared
+  summary, never the staff-only notes.
+- ``booking_confirmed``: a time booked (or moved), on the home page of whoever booked it. The
+  booking's own email has told them already, so this one is never emailed.
+- ``booking_cancelled``: the school cancelled a booked time, with its reason. It always comes
+  by email (quiet hours still hold it until morning): the family may be on their way.
+
+Nobody is told when a family cancels their own time. Each is written in the transaction of
+the change it tells of (``conversations.services``).
+"""
+
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from conversations.models import Booking, LearningConversation
+from partnerships.notices import FAMILY, family_of, kind, notify
+
+CONVERSATION_RECORDED = kind(
+    "conversation_recorded",
+    audience=FAMILY,
+    label=gettext_noop("Conversations recorded with next steps for home"),
+    sentence=gettext_noop(
+        "%(who)s recorded a conversation about %(student)s’s learning, with next steps for home"
+    ),
+    own_sentence=gettext_noop(
+        "%(who)s recorded a conversation about your learning, with next steps for home"
+    ),
+    order=30,
+).name
+BOOKING_CONFIRMED = kind(
+    "booking_confirmed",
+    audience=FAMILY,
+    label=gettext_noop("Conversation times you book (confirmed in their own email)"),
+    sentence=gettext_noop("Your conversation time for %(student)s is booked: %(what)s"),
+    always=True,
+    order=50,
+).name
+BOOKING_CANCELLED = kind(
+    "booking_cancelled",
+    audience=FAMILY,
+    label=gettext_noop("Conversation times the school cancels"),
+    sentence=gettext_noop("%(who)s cancelled your conversation time for %(student)s: %(what)s"),
+    always=True,
+    order=51,
+).name
+
+WHEN = "l j F, g:i a"  # as the booking pages show a time
+
+
+def conversation_key(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def conversation_recorded_notify(
+    *, conversation: LearningConversation, by, step_text: str = ""
+) -> None:
+    """Tell the student's whānau and the student of a conversation with next steps for home;
+    once per conversation, however often it is saved or a step added. ``step_text``: the
+    home step just added, when the record itself agreed none in words."""
+    excerpt = conversation.agreed_next_steps.strip() or step_text
+    if not excerpt:
+        return
+    student = conversation.student
+    notify(
+        kind=CONVERSATION_RECORDED,
+        key=conversation_key(conversation.pk),
+        student=student,
+        actor=by,
+        title=conversation.get_kind_display(),
+        excerpt=excerpt,
+        url=conversation.get_absolute_url(),
+        whanau=family_of(student),
+        users=[student.user] if student.user_id else [],
+    )
+
+
+def _when(booking: Booking, language: str) -> str:
+    """The booking's time and teacher, in the reader's language and the school's time zone."""
+    slot = booking.slot
+    school = slot.round.school
+    with translation.override(language):
+        at = dateformat.format(timezone.localtime(slot.starts_at, school.zone), WHEN)
+        return _("%(when)s with %(host)s") % {
+            "when": at,
+            "host": slot.host.get_full_name() or str(slot.host),
+        }
+
+
+def booking_confirmed_notify(booking: Booking) -> None:
+    """On the home page of the whānau member who booked: their time, and who with."""
+    member = booking.whanau
+    notify(
+        kind=BOOKING_CONFIRMED,
+        key=f"booking:{booking.pk}:booked",
+        student=booking.student,
+        actor=None,  # they booked it themself: the notice is for them
+        title=_when(booking, member.preferred_language),
+        url=reverse("booking_detail", args=[booking.pk]),
+        whanau=[member],
+        email=False,
+    )
+
+
+def booking_cancelled_notify(*, booking: Booking, by, reason: str) -> None:
+    """Tell the whānau member who booked that the school cancelled their time, and why."""
+    member = booking.whanau
+    notify(
+        kind=BOOKING_CANCELLED,
+        key=f"booking:{booking.pk}:cancelled",
+        student=booking.student,
+        actor=by,
+        title=_when(booking, member.preferred_language),
+        excerpt=reason,
+        url=reverse("my_bookings"),
+        whanau=[member],
+    )
