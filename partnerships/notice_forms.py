@@ -32,7 +32,7 @@ class NoticeSettingsForm(forms.Form):
             self.fields[f"kind_{entry.name}"] = forms.ChoiceField(
                 label=gettext(entry.label),
                 choices=Rhythm.choices,
-                widget=forms.RadioSelect,
+                widget=forms.Select(attrs={"class": "form-select"}),
                 required=False,
             )
 

@@ -186,7 +186,7 @@ def _one_exchange(school: School, now) -> None:
     teacher = classroom and classroom.teachers.order_by("pk").first()
     if teacher is None or link is None or link.whanau.user is None:
         return
-    asked = max(now - datetime.timedelta(days=3), goal.created_at)
+    asked = max(_local(school, now, days_ago=3, at=datetime.time(19, 30)), goal.created_at)
     GoalComment.objects.bulk_create(
         [
             GoalComment(
@@ -201,10 +201,16 @@ def _one_exchange(school: School, now) -> None:
                 author=teacher,
                 voice=Voice.TEACHER,
                 body=EXCHANGE[1],
-                created_at=asked + datetime.timedelta(hours=6),
+                created_at=max(_local(school, now, days_ago=2, at=datetime.time(8, 15)), asked),
             ),
         ]
     )
+
+
+def _local(school: School, now, *, days_ago: int, at: datetime.time) -> datetime.datetime:
+    """A time of day families and teachers keep, at the school, ``days_ago`` days back."""
+    day = now.astimezone(school.zone).date() - datetime.timedelta(days=days_ago)
+    return datetime.datetime.combine(day, at, tzinfo=school.zone)
 
 
 def _leave_one_to_answer(school: School, now) -> None:
@@ -233,5 +239,5 @@ def _leave_one_to_answer(school: School, now) -> None:
         author=link.whanau.user,
         voice=Voice.WHANAU,
         body=WAITING_COMMENT.format(name=goal.student.display_name),
-        created_at=max(now - datetime.timedelta(hours=20), goal.created_at),
+        created_at=max(_local(school, now, days_ago=1, at=datetime.time(19, 45)), goal.created_at),
     )

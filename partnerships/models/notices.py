@@ -22,7 +22,7 @@ class Rhythm(models.TextChoices):
     INSTANT = "instant", _("At once")
     DAILY = "daily", _("In a daily email")
     WEEKLY = "weekly", _("In a weekly email")
-    OFF = "off", _("Not by email (on my home page only)")
+    OFF = "off", _("Not by email")
 
 
 class Rhythmic(models.Model):
