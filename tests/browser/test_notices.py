@@ -8,7 +8,7 @@ from django.core import mail
 
 from learners import services as learner_services
 from partnerships.models import Voice
-from tests.browser.test_goal_conversation import _sign_in_with_code, _sign_out
+from tests.browser.signing import sign_in_with_code, sign_in_with_password, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,16 +22,13 @@ def test_a_teachers_answer_reaches_the_parent(page, live_server, world):
     learner_services.comment_post(
         goal=world.goal, by=world.whanau, voice=Voice.WHANAU, body="He counts everything now."
     )
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").last.fill(world.teacher.email)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name=re.compile("^Sign in$")).last.click()
+    sign_in_with_password(page, live_server.url, world.teacher.email)
     page.get_by_role("button", name="Show or hide the menu").click()
     page.get_by_role("link", name="Whānau voice").click()
     page.get_by_label(re.compile("^Answer")).fill("Ka pai! Try counting backwards too.")
     page.get_by_role("button", name="Answer", exact=True).click()
     page.get_by_role("status").filter(has_text="Answered").wait_for()
-    _sign_out(page)
+    sign_out(page)
 
     # The email: who, the child, the goal, and one link to it.
     (email,) = [m for m in mail.outbox if m.to == [member.email] and "replied" in m.subject]
@@ -40,17 +37,14 @@ def test_a_teachers_answer_reaches_the_parent(page, live_server, world):
     assert "/notices/open/" in email.body
 
     mail.outbox.clear()
-    _sign_in_with_code(page, live_server.url, world.whanau.email)
+    sign_in_with_code(page, live_server.url, world.whanau.email)
     waiting = page.get_by_role("region", name="Waiting for you")
     waiting.get_by_text("New since your last visit").wait_for()
     waiting.get_by_role("link", name=re.compile("replied to your comment")).click()
     page.get_by_text("Ka pai! Try counting backwards too.").wait_for()
-    _sign_out(page)
+    sign_out(page)
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").last.fill(world.teacher.email)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name=re.compile("^Sign in$")).last.click()
+    sign_in_with_password(page, live_server.url, world.teacher.email)
     page.goto(f"{live_server.url}/students/{world.student.pk}/told/")
     row = page.get_by_role("row").filter(has_text="replied to your comment")
     row.get_by_text("Opened").wait_for()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from learners.models import LearningArea
 from reports import publishing, services
 from reports.models import AchievementLevel, PublishRun, Report
-from tests.browser.test_goal_conversation import _sign_in_with_code, _sign_out
+from tests.browser.signing import sign_in_with_code, sign_in_with_password, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,10 +45,7 @@ def test_a_class_goes_home_and_whanau_write_their_part(page, live_server, world,
     _ready_class(world)
     # The worker has not started yet: the test moves the run along, as a worker would.
     monkeypatch.setattr(publishing, "_enqueue", lambda run_id: None)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").last.fill(world.teacher.email)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name=re.compile("^Sign in$")).last.click()
+    sign_in_with_password(page, live_server.url, world.teacher.email)
     page.goto(live_server.url + "/reports/")
     page.get_by_role("link", name="End of year").click()
     page.get_by_role("button", name=re.compile("Publish .* ready reports")).click()
@@ -58,9 +55,9 @@ def test_a_class_goes_home_and_whanau_write_their_part(page, live_server, world,
     page.get_by_text("2 reports published and sent home.").wait_for()  # htmx asked again
     page.get_by_text("Done.").wait_for()
     page.goto(live_server.url + "/")  # away from a page that was asking again each second
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in_with_code(page, live_server.url, world.whanau.email)
+    sign_in_with_code(page, live_server.url, world.whanau.email)
     page.get_by_role("region", name="Waiting for you").get_by_role(
         "link", name="Read and write"
     ).click()

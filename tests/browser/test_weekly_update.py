@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from conversations.weekly import sending
-from tests.browser.test_goal_conversation import _sign_in_with_code, _sign_out
+from tests.browser.signing import sign_in_with_code, sign_in_with_password, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,16 +23,13 @@ def test_update_written_approved_sent_and_answered(page, live_server, world):
     page.get_by_label("A question for home").fill("What birds do you hear in the morning?")
     page.get_by_role("button", name="It’s ready to go home").click()
     page.get_by_text("Ka pai! Your update is ready to go home.").wait_for()
-    _sign_out(page)
+    sign_out(page)
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").last.fill(world.teacher.email)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name=re.compile("^Sign in$")).last.click()
+    sign_in_with_password(page, live_server.url, world.teacher.email)
     page.goto(live_server.url + "/updates/week/")
     page.get_by_role("button", name=re.compile("Approve")).first.click()
     page.get_by_text("1 approved.").wait_for()
-    _sign_out(page)
+    sign_out(page)
 
     week = world.school.week_of(card.issued_at)
     sending.week_send(school_id=world.school.pk, week=week)
@@ -40,7 +37,7 @@ def test_update_written_approved_sent_and_answered(page, live_server, world):
     read_url = re.search(r"http://\S+/updates/read/\S+/", message.body)[0]
     page.goto(read_url.replace("http://127.0.0.1:8000", live_server.url))
     page.wait_for_url(re.compile(r"/accounts/login/code/"))
-    _sign_in_with_code(page, live_server.url, world.whanau.email, fresh=False)
+    sign_in_with_code(page, live_server.url, world.whanau.email, fresh=False)
     page.get_by_text("How kererū spread seeds through the forest.").wait_for()
     page.get_by_label("Your reply").fill("We hear tūī every morning!")
     page.get_by_role("button", name="Send reply").click()

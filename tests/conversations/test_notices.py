@@ -10,7 +10,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -25,10 +24,11 @@ from conversations.notices import (
     conversation_key,
 )
 from learners.models import NextStep
-from partnerships import notices, outbox
+from partnerships import notices
 from partnerships.access import roles_of
 from partnerships.models import AuditEvent, Notice, OutboxEmail, Rhythm, Voice
 from tests import factories
+from tests.mailbox import html, send
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,6 @@ STEPS = "Read together for ten minutes after dinner."
 def daytime():
     with time_machine.travel(DAYTIME, tick=False):
         yield
-
-
-def send() -> list:
-    mail.outbox.clear()
-    outbox.send_due()
-    return list(mail.outbox)
-
-
-def html(message) -> str:
-    return message.alternatives[0][0]
 
 
 def readers(kind: str) -> set[tuple[int | None, int | None]]:

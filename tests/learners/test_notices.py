@@ -12,7 +12,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +23,7 @@ from partnerships import notices, outbox
 from partnerships.access import roles_of
 from partnerships.models import Notice, OutboxEmail, Voice
 from tests import factories
+from tests.mailbox import html, send
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ NZ = zoneinfo.ZoneInfo("Pacific/Auckland")
 
 def nz(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=NZ)
-
-
-def send() -> list:
-    mail.outbox.clear()
-    outbox.send_due()
-    return list(mail.outbox)
 
 
 def comment(world, by, voice, body):
@@ -54,10 +48,6 @@ def teacher_says(world, body="Lovely to hear. What does she choose to read?"):
 
 def told(kind, **reader):
     return Notice.objects.filter(kind=kind, **reader)
-
-
-def html(message) -> str:
-    return message.alternatives[0][0]
 
 
 class TestReplies:

@@ -5,7 +5,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.urls import reverse
 from partnerships import notices, outbox
 from partnerships.models import Notice, OutboxEmail, Rhythm, WhanauLink
 from tests import factories
+from tests.mailbox import send
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +64,6 @@ def tell(world, key="reply-1", kind="test_reply", **extra):
         whanau=[world.link.whanau],
         **extra,
     )
-
-
-def send():
-    mail.outbox.clear()
-    outbox.send_due()
-    return list(mail.outbox)
 
 
 class TestSendTime:

@@ -10,18 +10,18 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partnerships import notices, outbox
+from partnerships import notices
 from partnerships.access import roles_of
 from partnerships.models import Notice, Rhythm
 from reports import panels, publishing, services
 from reports.models import Report, ReportRound, ReportVersion
 from reports.notices import CORRECTED, FAMILY_RESPONDED, FAMILY_WROTE, PUBLISHED
 from tests import factories
+from tests.mailbox import html, send
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +34,6 @@ ROUND = "Mid-year 2027"
 def daytime():
     with time_machine.travel(DAYTIME, tick=False):
         yield
-
-
-def send() -> list:
-    mail.outbox.clear()
-    outbox.send_due()
-    return list(mail.outbox)
-
-
-def html(message) -> str:
-    return message.alternatives[0][0]
 
 
 @pytest.fixture
