@@ -3,12 +3,12 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from partnerships import notices
 from partnerships.access import classes_visible_to, own_whanau_links, students_managed_by
-from partnerships.models import Classroom, Notice, School, Student, User
+from partnerships.models import Classroom, Notice, School, Student, User, WhanauLink
 from partnerships.pages import HOME, WAITING
 
 
@@ -70,20 +70,15 @@ def waiting(request, roles) -> dict | None:
         return None
     items = [item for entry in WAITING for item in entry.function(request, roles) or ()]
     since = _last_visit(request)
-    new = list(
-        Notice.objects.filter(Q(whanau__user=request.user) | Q(user=request.user))
-        .filter(created_at__gte=since)
-        .select_related("student")
-        .order_by("-created_at", "-pk")[:NEW_SHOWN]
-    )
-    students = {notice.student_id: notice.student for notice in new}
-    missing = {item.student_id for item in items} - set(students)
-    if missing:
-        students.update(Student.objects.in_bulk(missing))
+    new = list(_family_notices(request.user).filter(created_at__gte=since)[:NEW_SHOWN])
+    # One query for every child named, whether by a notice or by what waits.
+    ids = {item.student_id for item in items} | {notice.student_id for notice in new}
+    students = Student.objects.in_bulk(ids) if ids else {}
     children = defaultdict(lambda: {"waiting": [], "new": []})
     for item in sorted(items, key=lambda item: item.at or since):
         children[item.student_id]["waiting"].append(item)
     for notice in new:
+        notice.student = students[notice.student_id]
         to_student = notice.student.user_id == request.user.pk
         children[notice.student_id]["new"].append(
             {
@@ -98,6 +93,18 @@ def waiting(request, roles) -> dict | None:
         ],
         "since": since,
     }
+
+
+def _family_notices(user):
+    """Notices to this person as whānau of a child they may still see, or as the student:
+    not those of a link since marked "no access / no contact", nor a teacher's own."""
+    linked = WhanauLink.objects.with_access().filter(
+        whanau=OuterRef("whanau_id"), student=OuterRef("student_id")
+    )
+    return Notice.objects.filter(
+        Q(whanau__user=user, whanau__isnull=False) & Q(Exists(linked))
+        | Q(user=user, student__user=user)
+    ).order_by("-created_at", "-pk")
 
 
 def _last_visit(request) -> datetime.datetime:

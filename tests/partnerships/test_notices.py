@@ -384,3 +384,49 @@ class TestSettings:
         assert response.status_code == 200
         world.link.whanau.refresh_from_db()
         assert world.link.whanau.notice_rhythms == {}
+
+
+class TestHomePage:
+    """What is new since the last visit, per child, and nothing the access rules hide."""
+
+    def home(self, client) -> str:
+        return client.get(reverse("home")).content.decode()
+
+    def test_new_since_the_last_visit_then_not_after_an_hour_away(self, client, world):
+        """A notice shows as new, still on a reload, and no longer on the next visit."""
+        client.force_login(world.whanau)
+        with time_machine.travel(nz(2026, 12, 1, 9, 0), tick=False):
+            self.home(client)  # the first visit
+        with time_machine.travel(nz(2026, 12, 1, 10, 0), tick=False):
+            tell(world)
+        with time_machine.travel(nz(2026, 12, 1, 18, 0), tick=False):
+            page = self.home(client)
+            assert "New since your last visit" in page
+            assert "replied about" in page
+            assert "/notices/open/" in page
+        with time_machine.travel(nz(2026, 12, 1, 18, 20), tick=False):
+            assert "replied about" in self.home(client)  # a reload keeps the news
+        with time_machine.travel(nz(2026, 12, 2, 8, 0), tick=False):
+            assert "replied about" not in self.home(client)
+
+    def test_a_link_marked_no_contact_hides_its_notices(self, client, world):
+        """Once “no access / no contact”, what they were told about that child is gone too."""
+        tell(world)
+        client.force_login(world.whanau)
+        world.link.has_access = False
+        world.link.save()
+        assert "Times tables to 10" not in self.home(client)
+
+    def test_the_student_sees_their_own(self, client, world):
+        """The student's notices use their own words: “your goal”."""
+        notices.notify(
+            kind="test_reply",
+            key="k",
+            student=world.student,
+            actor=world.teacher,
+            title="Times tables to 10",
+            url="/",
+            users=[world.student_user],
+        )
+        client.force_login(world.student_user)
+        assert "replied about your goal" in self.home(client)

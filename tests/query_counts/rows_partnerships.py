@@ -32,8 +32,8 @@ REFLECTION_WAITING = ("waiting: my reports waiting for my reflection, with round
 # The waiting panel: this visit remembered, what is new since the last, the children named.
 WAITING_PANEL = (
     "waiting panel: UPDATE when I was last here",
-    "waiting panel: notices since my last visit, with their student",
-    "waiting panel: the children something waits for (those no notice named)",
+    "waiting panel: notices since my last visit",
+    "waiting panel: the children they and what waits are about",
 )
 # The start of this visit, kept in the session so a reload shows the same news.
 SESSION_SAVED = (
@@ -85,7 +85,7 @@ PAGES = [
             "tamariki panel: my links, with each child's school and class",
             *SESSION_SAVED,
         ),
-        more=lambda s: s.more_tamariki(),
+        more=lambda s: s.more_tamariki() + s.more_waiting(),
     ),
     Page(
         "home",

@@ -247,6 +247,24 @@ class Scene:
             shown += [student.full_name, classroom.name]
         return shown
 
+    def more_waiting(self) -> list[str]:
+        """More for the world's whānau member on their home page: goals to agree to, and
+        notices new since their last visit."""
+        shown, before = [], Notice.objects.count()
+        for n in range(MORE):
+            goal = factories.GoalFactory(student=self.world.student, proposed_by=self.world.teacher)
+            notice = Notice.objects.create(
+                kind="test",
+                key=f"scene-waiting-{before + n}",
+                school=self.world.school,
+                student=self.world.student,
+                whanau=self.world.link.whanau,
+                title=f"News number {before + n}",
+                url="/",
+            )
+            shown += [goal.title, notice.title]
+        return shown
+
     def more_whanau_of_student(self) -> list[str]:
         """Whānau members linked to the world's student."""
         links = [factories.WhanauLinkFactory(student=self.world.student) for _ in range(MORE)]
