@@ -15,9 +15,11 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
+from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 
 from learners.models import Goal
@@ -50,6 +52,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
         if parallel and "redis" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("redis"))
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in the site's language: a request in te reo Māori leaves it active
+    in the thread, and a test calling a view's parts directly would read it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -82,7 +82,7 @@ def test_a_family_the_school_knows_hears_in_its_language(client, world):
     WhanauMember.objects.filter(email="hemi@example.org").update(preferred_language="mi")
     message = _request_code(client, "hemi@example.org")
     assert message.subject == "Mahi Tahi: Kāore he pūkete mō tēnei wāhitau īmēra"
-    assert f"ask {world.school.name} to invite you" in message.body
+    assert f"pātai atu ki {world.school.name} kia pōwhiritia koe" in message.body
 
 
 def test_a_teacher_at_two_schools_gets_no_one_schools_name(world):
