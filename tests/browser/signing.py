@@ -21,8 +21,15 @@ def sign_in_with_code(page, base_url, email, *, fresh=True):
     page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
+def open_menu(page):
+    """The phone-sized menu, opened all the way: a click while it still slides open can land
+    on the link that was under the pointer a moment before."""
+    page.get_by_role("button", name="Show or hide the menu").click()
+    page.locator("#main-nav.show").wait_for()
+
+
 def sign_out(page):
-    page.get_by_role("button", name="Show or hide the menu").click()  # phone-sized menu
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     # Signed out for sure: the menu offers to sign in (the address alone may not have changed
     # yet, when we were on the home page already).

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.signing import sign_in_with_code, sign_in_with_password, sign_out
+from tests.browser.signing import open_menu, sign_in_with_code, sign_in_with_password, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_whanau_and_teacher_talk_about_a_goal(page, live_server, world):
     sign_out(page)
 
     sign_in_with_password(page, live_server.url, world.teacher.email)
-    page.get_by_role("button", name="Show or hide the menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Whānau voice").click()
     page.get_by_text("She reads to her little brother now.").wait_for()
     page.get_by_label(re.compile("^Answer")).fill("Ka pai! Thank you for telling us.")

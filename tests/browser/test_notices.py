@@ -8,7 +8,7 @@ from django.core import mail
 
 from learners import services as learner_services
 from partnerships.models import Voice
-from tests.browser.signing import sign_in_with_code, sign_in_with_password, sign_out
+from tests.browser.signing import open_menu, sign_in_with_code, sign_in_with_password, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_a_teachers_answer_reaches_the_parent(page, live_server, world):
         goal=world.goal, by=world.whanau, voice=Voice.WHANAU, body="He counts everything now."
     )
     sign_in_with_password(page, live_server.url, world.teacher.email)
-    page.get_by_role("button", name="Show or hide the menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Whānau voice").click()
     page.get_by_label(re.compile("^Answer")).fill("Ka pai! Try counting backwards too.")
     page.get_by_role("button", name="Answer", exact=True).click()
