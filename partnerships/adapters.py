@@ -1,15 +1,21 @@
 """django-allauth's hooks: no open sign-up; accounts come from invitations; its emails come from
 the reader's school, in the reader's language."""
 
+import logging
+import smtplib
 from dataclasses import dataclass
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from partnerships.models import School, Staff, Student, User, WhanauMember
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,4 +77,16 @@ class AccountAdapter(DefaultAccountAdapter):
             "code_minutes": app_settings.LOGIN_BY_CODE_TIMEOUT // 60,
         }
         with translation.override(reader.language):
-            super().send_mail(template_prefix, email, context)
+            try:
+                super().send_mail(template_prefix, email, context)
+            except (OSError, smtplib.SMTPException):
+                # The mail server is down or refused: the page says so, rather than failing.
+                logger.warning("could not send the %s email", template_prefix, exc_info=True)
+                if self.request is not None:
+                    messages.error(
+                        self.request,
+                        _(
+                            "We could not send the email just now. "
+                            "Please wait a minute and ask for a new code."
+                        ),
+                    )

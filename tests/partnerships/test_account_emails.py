@@ -9,6 +9,7 @@ from django.urls import reverse
 from partnerships import adapters, services
 from partnerships.models import WhanauMember
 from tests import factories
+from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,18 @@ def test_a_new_address_is_invited_in_the_language_chosen(world, django_capture_o
     (message,) = mail.outbox
     assert "No password needed: you sign in with a code we email you." in message.body
     assert '<html lang="en">' in _html(message)
+
+
+def test_a_dead_mail_server_is_a_message_not_an_error(client, world, settings):
+    """With the mail server unreachable, asking for a code says so and asks to try again."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 1},
+        }
+    }
+    response = client.post(
+        reverse("account_request_login_code"), {"email": world.whanau.email}, follow=True
+    )
+    assert response.status_code == 200
+    assert "We could not send the email just now" in response.content.decode()
