@@ -1,10 +1,11 @@
 """Writes for conversations and bookings: each runs in one transaction.
 
-Recording and changing a conversation, and booking, moving and cancelling a time, are
-audited (a goal or next step set in a conversation is audited by ``learners.services``).
-Rounds and the times offered in them, a family's request for another time and its answer,
-and reflections (which carry their author) are not. Booking or moving a time writes the
-family's confirmation email to the outbox in the same transaction.
+Every write to a student's record is audited: recording and changing a conversation, a
+reflection on it, booking, moving and cancelling a time, and a family's request for another
+time and its answer (a goal or next step set in a conversation is audited by
+``learners.services``). Opening a round is audited on the school; opening or closing it for
+booking and the times offered in it (no student's record) are not. Booking or moving a time
+writes the family's confirmation email to the outbox in the same transaction.
 
 Who is told what (``conversations.notices``), in the same transaction: whānau and the student
 of a conversation with next steps for home; whoever booked, of their time on their home page,
@@ -164,7 +165,18 @@ def conversation_step_create(
 
 
 def reflection_add(*, conversation: LearningConversation, by: User, voice: str, body: str):
-    return Reflection.objects.create(conversation=conversation, author=by, voice=voice, body=body)
+    with transaction.atomic():
+        reflection = Reflection.objects.create(
+            conversation=conversation, author=by, voice=voice, body=body
+        )
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=conversation,
+            student=conversation.student,
+            summary=_("Added a reflection"),
+        )
+    return reflection
 
 
 # The transition conversation --------------------------------------------------
@@ -217,7 +229,17 @@ def transitions_due(user, *, today: datetime.date | None = None, horizon_days: i
 
 def round_create(*, school: School, by: User, title: str, kind: str) -> ConversationRound:
     """Open a round of conversations that families book times in."""
-    return ConversationRound.objects.create(school=school, created_by=by, title=title, kind=kind)
+    with transaction.atomic():
+        conversation_round = ConversationRound.objects.create(
+            school=school, created_by=by, title=title, kind=kind
+        )
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=conversation_round,
+            summary=_("Conversation round opened: %(title)s") % {"title": title},
+        )
+    return conversation_round
 
 
 def round_set_open(*, conversation_round: ConversationRound, is_open: bool) -> None:
@@ -418,14 +440,31 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
 def time_request_create(*, conversation_round, student, whanau, message: str) -> TimeRequest:
     if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
         raise ValidationError(_("You can only ask for your own tamariki."))
-    return TimeRequest.objects.create(
-        round=conversation_round, student=student, whanau=whanau, message=message
-    )
+    with transaction.atomic():
+        time_request = TimeRequest.objects.create(
+            round=conversation_round, student=student, whanau=whanau, message=message
+        )
+        audit.record(
+            actor=whanau.user,
+            action=AuditEvent.Action.CREATED,
+            obj=time_request,
+            student=student,
+            summary=_("Asked for another conversation time"),
+        )
+    return time_request
 
 
 def time_request_answer(*, request: TimeRequest, by: User, answer: str) -> TimeRequest:
     request.answer = answer
     request.answered_by = by
     request.answered_at = timezone.now()
-    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    with transaction.atomic():
+        request.save(update_fields=["answer", "answered_by", "answered_at"])
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CHANGED,
+            obj=request,
+            student=request.student,
+            summary=_("Answered the family’s request for another time"),
+        )
     return request

@@ -17,7 +17,7 @@ from learners.access import inquiry_steps_visible_to
 from learners.models import InquiryStep, NextStep
 from partnerships import audit
 from partnerships.access import relation_to, students_visible_to
-from partnerships.models import AuditEvent, Student
+from partnerships.models import Student
 from partnerships.submissions import once_per_form
 
 
@@ -108,13 +108,7 @@ def inquiry_detail(request, student_id: int):
                 url = reverse("inquiry_detail", args=[student.pk])
                 return redirect(f"{url}#stage-{step.stage}")
     else:
-        audit.record(
-            actor=request.user,
-            action=AuditEvent.Action.VIEWED,
-            obj=student,
-            student=student,
-            summary=_("The inquiry"),
-        )
+        audit.viewed(request, student=student, what=_("The inquiry"))
     return render(
         request,
         "learners/inquiry_detail.html",

@@ -1,9 +1,9 @@
 """Writes for ākonga: each runs in one transaction.
 
-Changes to goals, next steps, home activities and evidence are audited, and so are
-deleting and hiding a comment. A comment carries its author and time, so posting or
-editing one is not audited again; nor are reordering next steps or a new school's
-default learning areas and dispositions.
+Every write to a student's record is audited: goals, next steps, home activities, evidence,
+and posting, changing, deleting and hiding a comment (why it was hidden in the row's note for
+staff only, as whānau and the student read a goal's history). Not audited: reordering next
+steps, and a new school's default learning areas and dispositions (no student's record).
 
 Whoever should hear of a goal to agree or a comment is told in the same transaction
 (``learners.notices``).
@@ -303,6 +303,13 @@ def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:
     the student's teachers hear of a whānau comment, in their daily digest by default."""
     with transaction.atomic():
         comment = GoalComment.objects.create(goal=goal, author=by, voice=voice, body=body)
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CREATED,
+            obj=goal,
+            student=goal.student,
+            summary=_("Commented"),
+        )
         notices.comment_notify(comment=comment, goal=goal, by=by)
     return comment
 
@@ -320,6 +327,13 @@ def comment_edit(*, comment: GoalComment, by: User, body: str) -> GoalComment:
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at"])
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.CHANGED,
+            obj=comment.goal,
+            student=comment.goal.student,
+            summary=_("Changed their comment"),
+        )
         notices.comment_notices_reword(comment=comment)
     return comment
 
@@ -340,7 +354,8 @@ def comment_delete(*, comment: GoalComment, by: User) -> None:
 
 
 def comment_hide(*, comment: GoalComment, by: User, reason: str) -> GoalComment:
-    """A teacher hides a comment from whānau and the student; the reason goes in the audit."""
+    """A teacher hides a comment from whānau and the student. The reason goes in the audit
+    row's note for staff: whānau and the student read only that the school hid a comment."""
     with transaction.atomic():
         comment.hidden_at = timezone.now()
         comment.hidden_by = by
@@ -351,7 +366,8 @@ def comment_hide(*, comment: GoalComment, by: User, reason: str) -> GoalComment:
             action=AuditEvent.Action.CHANGED,
             obj=comment.goal,
             student=comment.goal.student,
-            summary=_("Hid a comment: %(reason)s") % {"reason": reason},
+            summary=_("Hid a comment"),
+            staff_note=reason,
         )
         notices.comment_notices_withdraw(comment=comment)
     return comment

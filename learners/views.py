@@ -34,7 +34,7 @@ from learners.models import GoalAgreement, GoalComment, goal_url
 from partnerships import audit, submissions
 from partnerships.access import relation_to, staff_only, students_managed_by, students_visible_to
 from partnerships.files import private_file_response
-from partnerships.models import AuditEvent
+from partnerships.models import AuditEvent, Student
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
@@ -53,6 +53,7 @@ def goal_list(request, pk: int):
         .prefetch_related("dispositions")
         .in_list_order()
     )
+    audit.viewed(request, student=student, what=_("Goals"))
     return render(request, "learners/goal_list.html", {"student": student, "goals": goals})
 
 
@@ -107,9 +108,7 @@ def _thread_context(request, goal, relation, form=None) -> dict:
 @login_required
 def goal_detail(request, pk: int):
     goal = _goal_for_page(request, pk)
-    audit.record(
-        actor=request.user, action=AuditEvent.Action.VIEWED, obj=goal, student=goal.student
-    )
+    audit.viewed(request, student=goal.student, obj=goal)
     return _goal_page(request, goal)
 
 
@@ -175,13 +174,18 @@ def goal_agree(request, pk: int):
 def goal_history(request, pk: int):
     """Who changed what on a goal, and when: proposals, edits, agreements, steps, evidence."""
     goal = get_object_or_404(goals_visible_to(request.user).select_related("student"), pk=pk)
+    audit.viewed(request, student=goal.student, obj=goal, what=_("History"))
     events = (
         AuditEvent.objects.filter(object_type="learners.goal", object_id=goal.pk)
-        .exclude(action=AuditEvent.Action.VIEWED)
+        .changes()
         .select_related("actor")
     )
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "learners/goal_history.html", {"goal": goal, "page": page})
+    # Why a comment was hidden (``staff_note``) is for the student's teachers and leaders only.
+    staff = relation_to(request.user, goal.student).can_manage
+    return render(
+        request, "learners/goal_history.html", {"goal": goal, "page": page, "staff": staff}
+    )
 
 
 # Next steps and home-learning activities ------------------------------------
@@ -304,6 +308,7 @@ def evidence_add(request, pk: int):
 def evidence_file(request, pk: int):
     """Stream a photo or PDF to someone the access rules allow. There is no public URL."""
     evidence = get_object_or_404(evidence_visible_to(request.user).exclude(file=""), pk=pk)
+    audit.viewed(request, student=Student.objects.filter(goals=evidence.goal_id), obj=evidence)
     return private_file_response(
         evidence.file,
         content_type=evidence.content_type,
@@ -345,7 +350,10 @@ def comment_post(request, pk: int):
         messages.error(request, " ".join(form.errors.get("body", [])))
     elif from_inbox:
         messages.success(request, _("Your answer is posted."))
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) and next_url:
+    # A path on this site only: "0" or a view's name would be looked up as a URL name.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect(goal.get_absolute_url("comments"))
 

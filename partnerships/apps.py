@@ -10,4 +10,5 @@ class PartnershipsConfig(AppConfig):
         from partnerships import (  # noqa: F401
             panels,  # registers the home page's panels
             services,  # the invitation email's kind of outbox email
+            sessions,  # how long each sign-in lasts (a user_logged_in receiver)
         )

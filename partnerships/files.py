@@ -4,6 +4,7 @@ Files reach people only through views that apply the access rules.
 """
 
 import io
+import warnings
 
 from django import forms
 from django.conf import settings
@@ -34,6 +35,14 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+# A photo of more pixels than this is refused from its header, before it is decoded: a PNG
+# of a few kilobytes can declare 90 megapixels, hundreds of megabytes once unpacked. Phones
+# take 12 to 24 megapixels; a photo under the limit decodes to at most 160 MB (4 bytes a pixel).
+MAX_PIXELS = 40_000_000
+# Pillow then refuses on its own too, for any image this process opens: it warns (an error
+# below) past the limit, and raises DecompressionBombError past twice the limit.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
 PILLOW_FORMATS = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
@@ -42,17 +51,36 @@ PILLOW_FORMATS = {
 }
 
 
+def _too_large() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("That photo is too large for us to take: please send one under %(limit)s megapixels."),
+        params={"limit": MAX_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
 def _without_metadata(upload, content_type: str) -> ContentFile:
-    """Re-encode a photo: upright, and without EXIF data such as where it was taken."""
+    """Re-encode a photo: upright, and without EXIF data such as where it was taken.
+
+    Its size is read from its header first (``Image.open`` decodes nothing yet): too many
+    pixels, and it is refused before a byte of it is unpacked.
+    """
     try:
-        with Image.open(upload) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
-            out = io.BytesIO()
-            upright.save(out, format=PILLOW_FORMATS[content_type], quality=88)
-    except (OSError, Image.DecompressionBombError, ValueError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _too_large()
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                out = io.BytesIO()
+                upright.save(out, format=PILLOW_FORMATS[content_type], quality=88)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_large() from error
+    except (OSError, ValueError) as error:
         raise forms.ValidationError(
             _("We couldn’t read that photo. Try taking it again or saving it as a JPEG.")
         ) from error

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.cards import clean_key
 from partnerships.models import (
     CARD_CODE_LENGTH,
     Classroom,
@@ -115,6 +116,14 @@ class CardCodeForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+    # The key a card's QR code carries (``partnerships.cards``), passed on from its link.
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nobody types the key: anything that is not one is ignored (not even a NUL is an
+        # error the child would see nothing of, on a hidden field).
+        self.fields["key"].validators = []
 
     def clean_code(self) -> str:
         code = normalise_card_code(self.cleaned_data["code"])
@@ -124,6 +133,9 @@ class CardCodeForm(forms.Form):
                 params={"n": CARD_CODE_LENGTH},
             )
         return code
+
+    def clean_key(self) -> str:
+        return clean_key(self.cleaned_data["key"])
 
 
 class StudentForm(forms.ModelForm):
@@ -157,3 +169,19 @@ class StudentForm(forms.ModelForm):
         self.fields["assigned_teachers"].queryset = User.objects.filter(
             staff_memberships__school_id=school_id
         ).order_by("name")
+
+
+class RecordHistoryForm(forms.Form):
+    """Which of a student's audit events a leader reads: everything, the looks, or the changes."""
+
+    EVERYTHING, VIEWS, CHANGES = "", "views", "changes"
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (EVERYTHING, _("Views and changes")),
+            (VIEWS, _("Who looked at the record")),
+            (CHANGES, _("Changes only")),
+        ],
+    )

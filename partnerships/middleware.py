@@ -1,9 +1,12 @@
-"""Show each signed-in person the app in their language, and times in their school's zone."""
+"""Show each signed-in person the app in their language, and times in their school's zone;
+refuse an address whose query string no page could read."""
 
 import zoneinfo
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from partnerships.access import request_roles
 
@@ -53,3 +56,29 @@ class SchoolTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class UnreadableQueryMiddleware:
+    """A NUL character in a query string is refused with a plain 400, before any view.
+
+    No page has a use for one, and PostgreSQL cannot hold one in a text value: a search box
+    given ``%00`` would otherwise be a server error. (Form fields refuse them on their own;
+    views that parse a value from the query string check it themselves.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in _pairs(request.GET)):
+            return HttpResponseBadRequest(
+                _("That address has characters we cannot read. Check the link and try again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _pairs(query):
+    for key, values in query.lists():
+        for value in values:
+            yield key, value

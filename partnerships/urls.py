@@ -1,11 +1,12 @@
 from django.urls import path
 
-from partnerships.views import home, notices, staff, students, whanau
+from partnerships.views import home, notices, staff, students, two_factor, whanau
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("school/staff/", staff.school_staff, name="school_staff"),
     path("school/whanau/", whanau.school_whanau, name="school_whanau"),
+    path("school/two-factor/", two_factor.school_two_factor, name="school_two_factor"),
     path("students/", students.school_students, name="school_students"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
     path("students/<int:pk>/edit/", students.student_edit, name="student_edit"),

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from partnerships import audit
-from partnerships.models import AuditEvent
 from reports import content, pdf
 from reports.access import reports_managed_by, reports_visible_to
 from reports.models import Report, ReportVersion
@@ -45,13 +44,7 @@ def _report(request, pk: int) -> Report:
 
 
 def _viewed(request, report: Report, summary: str) -> None:
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEWED,
-        obj=report,
-        student=report.student,
-        summary=summary,
-    )
+    audit.viewed(request, student=report.student, obj=report, what=summary)
 
 
 def _context(report: Report, data: dict, **extra) -> dict:

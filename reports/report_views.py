@@ -14,7 +14,7 @@ from learners.access import goals_visible_to
 from learners.models import Disposition, Goal, LearningArea
 from partnerships import audit
 from partnerships.access import relation_to, students_visible_to
-from partnerships.models import AuditEvent, Voice
+from partnerships.models import Voice
 from partnerships.submissions import once_per_form
 from reports import content, pdf, publishing, services, surprises
 from reports.access import reports_managed_by, reports_to_reflect_on, reports_visible_to
@@ -35,13 +35,7 @@ def _report(request, pk: int, scope) -> Report:
 
 
 def _viewed(request, report: Report, what: str) -> None:
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEWED,
-        obj=report,
-        student=report.student,
-        summary=what,
-    )
+    audit.viewed(request, student=report.student, obj=report, what=what)
 
 
 @require_safe
@@ -156,10 +150,14 @@ def report_publish(request, pk: int):
     """Send the report home, if nothing in it would surprise the family (or a leader says why
     it must go anyway)."""
     report = _report(request, pk, reports_managed_by)
-    try:
-        result = publishing.report_publish(
-            actor=request.user, report=report, reason=request.POST.get("reason", "")
+    reason = request.POST.get("reason", "")
+    if "\x00" in reason:  # PostgreSQL cannot store it
+        messages.error(
+            request, _("The reason has characters we cannot read. Please type it again.")
         )
+        return redirect(report)
+    try:
+        result = publishing.report_publish(actor=request.user, report=report, reason=reason)
     except PermissionDenied as error:
         raise Http404 from error
     except publishing.HeldError:

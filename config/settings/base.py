@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -47,14 +48,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "partnerships.middleware.UnreadableQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnerships.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnerships.middleware.PreferredLanguageMiddleware",
     "partnerships.middleware.SchoolTimezoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partnerships.two_factor.LeadersTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -148,10 +152,27 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Mahi Tahi: "
 ACCOUNT_RATE_LIMITS = {
-    # Our own sign-in routes share allauth's rate limiter (cache based).
-    "sign_in_card": "10/m/ip",
+    # Our own sign-in routes share allauth's rate limiter (cache based); card sign-in has
+    # limits of its own (partnerships/cards.py: per address, card, school and everywhere).
     "accept_invitation": "20/m/ip",
 }
+# The client's address, for every rate limit (allauth's and the cards'): X-Forwarded-For is
+# believed only behind this many proxies of ours, and then its right-most address not added
+# by them. 0 (the default) ignores the header and uses the connection's address; behind one
+# reverse proxy (docker-compose.yml) set TRUSTED_PROXY_COUNT=1.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff may turn on two-factor sign-in (an authenticator app, with recovery codes), and a
+# school may require it of its leaders (partnerships/two_factor.py).
+MFA_ADAPTER = "partnerships.two_factor.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mahi Tahi"
+
+# How long a sign-in lasts (partnerships/sessions.py): a card sign-in ends when the browser
+# closes; a student's after a school day, staff's after a working day, whatever the browser
+# does. Whānau keep Django's two weeks (SESSION_COOKIE_AGE): a code by email on their own phone.
+STUDENT_SESSION_SECONDS = 8 * 60 * 60
+STAFF_SESSION_SECONDS = 12 * 60 * 60
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

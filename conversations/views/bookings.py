@@ -6,7 +6,7 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from conversations.forms import (
     TimeRequestForm,
 )
 from conversations.models import Booking, ConversationRound
+from partnerships import audit
 from partnerships.access import (
     own_whanau_links,
     request_roles,
@@ -36,6 +37,7 @@ from partnerships.access import (
     teacher_ids_by_student,
     whanau_only,
 )
+from partnerships.models import Student
 from partnerships.submissions import once_per_form
 
 # Rounds and times (staff) ----------------------------------------------------------
@@ -61,8 +63,15 @@ def _cancel_for_family(request, conversation_round: ConversationRound) -> bool:
     """Staff cancel a family's booked time in this round, saying why; the family is told.
     False, with the message why, when it could not be cancelled."""
     booking_id = request.POST.get("booking", "")
-    if not booking_id.isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit(), and no number to the database.
+    if not (booking_id.isascii() and booking_id.isdigit()):
         raise Http404
+    reason = request.POST.get("reason", "")
+    if "\x00" in reason:  # PostgreSQL cannot store it
+        messages.error(
+            request, _("The reason has characters we cannot read. Please type it again.")
+        )
+        return False
     booking = get_object_or_404(
         Booking.objects.filter(slot__round=conversation_round).select_related(
             "slot__round__school", "slot__host", "student", "whanau"
@@ -70,9 +79,7 @@ def _cancel_for_family(request, conversation_round: ConversationRound) -> bool:
         pk=booking_id,
     )
     try:
-        cancelled = services.booking_cancel(
-            booking=booking, by=request.user, reason=request.POST.get("reason")
-        )
+        cancelled = services.booking_cancel(booking=booking, by=request.user, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return False
@@ -85,6 +92,16 @@ def _cancel_for_family(request, conversation_round: ConversationRound) -> bool:
         % {"student": booking.student.display_name, "whanau": booking.whanau.name},
     )
     return True
+
+
+def _listed(request, conversation_round: ConversationRound):
+    """The students whose bookings (who comes, what they need) or requests for another time
+    the teacher's page for the round shows: each child's record is looked at there."""
+    mine = Booking.objects.active().filter(slot__round=conversation_round, slot__host=request.user)
+    asked = time_requests_visible_to(request.user).filter(round=conversation_round)
+    return Student.objects.filter(
+        Q(pk__in=mine.values("student_id")) | Q(pk__in=asked.values("student_id"))
+    )
 
 
 @login_required
@@ -125,6 +142,12 @@ def round_detail(request, pk: int):
     my_students = students_managed_by(request.user).select_related("classroom")
     booked_ids = (
         Booking.objects.active().filter(slot__round=conversation_round).values("student_id")
+    )
+    audit.viewed(
+        request,
+        student=_listed(request, conversation_round),
+        obj=conversation_round,
+        what=conversation_round.title,
     )
     return render(
         request,

@@ -25,7 +25,6 @@ from partnerships.access import (
     students_managed_by,
     students_visible_to,
 )
-from partnerships.models import AuditEvent
 from partnerships.submissions import once_per_form
 
 # Learning conversations -----------------------------------------------------------
@@ -71,12 +70,7 @@ def conversation_detail(request, pk: int):
         conversations_visible_to(request.user).select_related("student", "recorded_by"), pk=pk
     )
     relation = relation_to(request.user, conversation.student)
-    audit.record(
-        actor=request.user,
-        action=AuditEvent.Action.VIEWED,
-        obj=conversation,
-        student=conversation.student,
-    )
+    audit.viewed(request, student=conversation.student, obj=conversation)
     return render(
         request,
         "conversations/conversation_detail.html",

@@ -1,10 +1,10 @@
 """Writing, approving and answering the weekly update. Sending it is ``sending``.
 
-Each write runs in one transaction. An update carries its author and an approval its
-approver, so they are not audited again. A reply is audited, and tells the people it is for
+Each write runs in one transaction and is audited: saving an update (by the student, or a
+teacher writing with them), approving it, and a reply, which also tells the people it is for
 (``notices``): a whānau reply, the student's teachers; a school answer, whoever replied.
 Stopping the email from the unsubscribe link changes the whānau link, and is audited as a
-staff change to it is.
+staff change to it is. A whānau member opening an update is kept on its delivery, not audited.
 """
 
 import datetime
@@ -50,7 +50,7 @@ def weekly_update_save(
         # Made first (empty, so never sent) and then locked: two saves of the week's first
         # update at once (a double click) wait for each other instead of failing on the
         # one-a-week constraint.
-        WeeklyUpdate.objects.get_or_create(
+        _update, created = WeeklyUpdate.objects.get_or_create(
             student=student, week=week, defaults={"author": by, "learned": ""}
         )
         update = WeeklyUpdate.objects.select_for_update().get(student=student, week=week)
@@ -78,14 +78,48 @@ def weekly_update_save(
             update.approved_at = None
             update.approved_by = None
         update.save()
+        if changed or submit:
+            if update.status == WeeklyUpdate.Status.DRAFT:
+                summary = _("Saved a draft of the weekly update for the week of %(week)s")
+            else:
+                summary = _("Wrote the weekly update for the week of %(week)s")
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CREATED if created else AuditEvent.Action.CHANGED,
+                obj=update,
+                student=student,
+                summary=summary % {"week": date_format(update.week)},
+            )
     return update
 
 
 def weekly_updates_approve(*, updates, by: User) -> int:
-    """Approve written updates (drafts stay drafts) that haven't gone home yet."""
-    return updates.filter(status=WeeklyUpdate.Status.SUBMITTED, queued_at__isnull=True).update(
-        status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
-    )
+    """Approve written updates (drafts stay drafts) that haven't gone home yet; each approval
+    audited. Returns how many."""
+    with transaction.atomic():
+        # Locked, so what is approved is what is audited, however many approve at once.
+        approving = list(
+            updates.filter(status=WeeklyUpdate.Status.SUBMITTED, queued_at__isnull=True)
+            .select_for_update(of=("self",))
+            .select_related("student")
+        )
+        WeeklyUpdate.objects.filter(pk__in=[update.pk for update in approving]).update(
+            status=WeeklyUpdate.Status.APPROVED, approved_at=timezone.now(), approved_by=by
+        )
+        audit.record_many(
+            actor=by,
+            action=AuditEvent.Action.CHANGED,
+            rows=[
+                (
+                    update,
+                    update.student,
+                    _("Approved the weekly update for the week of %(week)s")
+                    % {"week": date_format(update.week)},
+                )
+                for update in approving
+            ],
+        )
+    return len(approving)
 
 
 def update_url(update: WeeklyUpdate, anchor: str = "") -> str:

@@ -22,7 +22,7 @@ from conversations.weekly import sending, services
 from conversations.weekly.access import updates_managed_by, updates_visible_to
 from conversations.weekly.forms import ReplyForm, WeeklyUpdateForm
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate, WeekSend
-from partnerships import submissions
+from partnerships import audit, submissions
 from partnerships.access import (
     relation_to,
     request_roles,
@@ -212,20 +212,25 @@ def weekly_update_week(request):
 def weekly_update_approve(request):
     """Approve one update, or every written update of the week."""
     updates = updates_managed_by(request.user)
-    if request.POST.get("update"):
-        if not request.POST["update"].isdigit():
+    update_id = request.POST.get("update", "")
+    try:
+        week = datetime.date.fromisoformat(request.POST.get("week", ""))
+    except ValueError:
+        week = None
+    if update_id:
+        # ASCII digits only: "²" is a digit to str.isdigit(), and no number to the database.
+        if not (update_id.isascii() and update_id.isdigit()):
             raise Http404
-        updates = updates.filter(pk=request.POST["update"])
+        updates = updates.filter(pk=update_id)
+    elif week is None:
+        raise Http404
     else:
-        try:
-            updates = updates.filter(week=datetime.date.fromisoformat(request.POST.get("week", "")))
-        except ValueError as error:
-            raise Http404 from error
+        updates = updates.filter(week=week)
     count = services.weekly_updates_approve(updates=updates, by=request.user)
     messages.success(request, _("%(n)s approved.") % {"n": count})
-    return redirect(
-        reverse("weekly_update_week") + "?" + urlencode({"week": request.POST.get("week", "")})
-    )
+    # Back to the week as read, never the text as sent (which could be any length).
+    shown = week.isoformat() if week else ""
+    return redirect(reverse("weekly_update_week") + "?" + urlencode({"week": shown}))
 
 
 @require_safe
@@ -233,6 +238,7 @@ def weekly_update_approve(request):
 def weekly_update_list(request, pk: int):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     updates = updates_visible_to(request.user).filter(student=student).prefetch_related("replies")
+    audit.viewed(request, student=student, what=_("Weekly updates"))
     return render(
         request,
         "conversations/weekly/weekly_update_list.html",
@@ -262,6 +268,7 @@ def weekly_update_detail(request, pk: int):
         )
         messages.success(request, _("Thank you: your reply is sent to school."))
         return redirect("weekly_update_detail", pk=update.pk)
+    audit.viewed(request, student=update.student, obj=update)
     return render(
         request,
         "conversations/weekly/weekly_update_detail.html",

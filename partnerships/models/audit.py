@@ -9,8 +9,17 @@ from partnerships.models.people import Student
 from partnerships.models.schools import School
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def views(self):
+        return self.filter(action=AuditEvent.Action.VIEWED)
+
+    def changes(self):
+        return self.exclude(action=AuditEvent.Action.VIEWED)
+
+
 class AuditEvent(models.Model):
-    """Who viewed or changed a student's record, and when. Written only by ``audit.record``."""
+    """Who viewed or changed a student's record, and when. Written only by ``partnerships.audit``:
+    a change by ``record`` (or ``record_many``), a look by ``viewed``, once a visit."""
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
@@ -35,7 +44,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("what"), max_length=60)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # What only the school's staff may read (why a comment was hidden): never in ``summary``,
+    # which whānau and the student see in a goal's history.
+    staff_note = models.CharField(_("note for staff"), max_length=300, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -55,3 +69,7 @@ class AuditEvent(models.Model):
             return apps.get_model(self.object_type)._meta.verbose_name
         except (LookupError, ValueError):
             return self.object_type
+
+    @property
+    def is_view(self) -> bool:
+        return self.action == self.Action.VIEWED

@@ -76,6 +76,11 @@ class School(models.Model):
     reports_need_approval = models.BooleanField(
         _("a leader approves written reports before they go home"), default=False
     )
+    leaders_need_two_factor = models.BooleanField(
+        _("leaders sign in with two-factor authentication"),
+        default=False,
+        help_text=_("A leader without an authenticator app is asked to set one up first."),
+    )
     update_reminder_hours = models.PositiveSmallIntegerField(
         _("remind about unwritten updates this many hours before sending"), default=24
     )

@@ -2,10 +2,12 @@
 
 import hashlib
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +106,15 @@ def normalise_card_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+# The QR code carries a longer secret than anyone types: 128 random bits, URL-safe.
+CARD_KEY_BYTES = 16
+CARD_KEY_LENGTH = 22  # characters of token_urlsafe(16)
+
+
+def new_card_key() -> str:
+    return secrets.token_urlsafe(CARD_KEY_BYTES)
+
+
 class SignInCardQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -112,12 +123,15 @@ class SignInCardQuerySet(models.QuerySet):
 class SignInCard(models.Model):
     """A printed card (QR code and short code) a young student signs in with.
 
-    The code is kept readable so a teacher can reprint the card; revoking it
-    and issuing a new one is how a lost card stops working.
+    The short code is what a child types; the QR code carries it with a long random key, so
+    a scan is never a guess and is not held back by the limits on typed codes
+    (``partnerships.cards``). Both are kept readable so a teacher can reprint the card;
+    revoking it and issuing a new one is how a lost card stops working.
     """
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="sign_in_cards")
     code = models.CharField(max_length=CARD_CODE_LENGTH, unique=True, default=new_card_code)
+    qr_key = models.CharField(max_length=CARD_KEY_LENGTH, default=new_card_key, editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -143,3 +157,8 @@ class SignInCard(models.Model):
     @property
     def display_code(self) -> str:
         return f"{self.code[:4]}-{self.code[4:]}"
+
+    @property
+    def qr_path(self) -> str:
+        """Where the card's QR code leads: the sign-in page with the code and the key."""
+        return f"{reverse('card_sign_in_qr', args=[self.code])}?{urlencode({'key': self.qr_key})}"

@@ -2,7 +2,6 @@
 (composed of panels from every app), their details, history and sign-in card."""
 
 import segno
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships import audit, services
+from partnerships import audit, cards, services, sessions
 from partnerships.access import (
     audit_events_visible_to,
     classes_visible_to,
@@ -25,10 +24,10 @@ from partnerships.access import (
 )
 from partnerships.forms import (
     CardCodeForm,
+    RecordHistoryForm,
     StudentForm,
 )
 from partnerships.models import (
-    AuditEvent,
     SignInCard,
 )
 from partnerships.pages import STUDENT, STUDENT_LINKS
@@ -67,6 +66,7 @@ def class_detail(request, pk: int):
         .annotate(whanau_count=Count("whanau_links", filter=Q(whanau_links__has_access=True)))
         .order_by("last_name", "first_name", "pk")
     )
+    audit.viewed(request, student=students, obj=classroom, what=classroom.name)
     return render(
         request, "partnerships/class_detail.html", {"classroom": classroom, "students": students}
     )
@@ -83,7 +83,7 @@ def student_detail(request, pk: int):
     whanau_links = []
     if can_manage:
         whanau_links = list(student.whanau_links.select_related("whanau").order_by("whanau__name"))
-    audit.record(actor=request.user, action=AuditEvent.Action.VIEWED, obj=student, student=student)
+    audit.viewed(request, student=student)
     return render(
         request,
         "partnerships/student_detail.html",
@@ -114,11 +114,22 @@ def student_edit(request, pk: int):
 @require_safe
 @login_required
 def student_history(request, pk: int):
-    """Who viewed or changed a student's record, newest first (leaders only)."""
+    """Who looked at or changed a student's record and when, newest first (leaders only);
+    ``?show=views`` or ``changes`` for one kind. A look is a row a visit (``audit.viewed``)."""
     events = audit_events_visible_to(request.user).filter(student_id=pk)
     student = get_object_or_404(students_led_by(request.user), pk=pk)
+    form = RecordHistoryForm(request.GET)
+    show = form.cleaned_data["show"] if form.is_valid() else form.EVERYTHING
+    if show == form.VIEWS:
+        events = events.views()
+    elif show == form.CHANGES:
+        events = events.changes()
     page = Paginator(events.select_related("actor"), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "partnerships/student_history.html", {"student": student, "page": page})
+    return render(
+        request,
+        "partnerships/student_history.html",
+        {"student": student, "page": page, "form": form, "show": show},
+    )
 
 
 @login_required
@@ -136,10 +147,11 @@ def student_card(request, pk: int):
                 request, _("A new card is ready to print. Any old card no longer works.")
             )
         return redirect("student_card", pk=student.pk)
+    audit.viewed(request, student=student, what=_("Sign-in card"))
     card = SignInCard.objects.active().filter(student=student).first()
     qr = None
     if card is not None:
-        url = request.build_absolute_uri(f"/card/{card.code}/")
+        url = request.build_absolute_uri(card.qr_path)
         qr = segno.make(url, error="m").svg_data_uri(scale=6, border=2)
     return render(
         request, "partnerships/student_card.html", {"student": student, "card": card, "qr": qr}
@@ -148,19 +160,18 @@ def student_card(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def card_sign_in(request, code: str = ""):
-    """Sign in with the code on a printed card, typed in or read from its QR code."""
-    form = CardCodeForm(request.POST or None, initial={"code": code})
+    """Sign in with the code on a printed card, typed in or read from its QR code (which also
+    carries the card's key); wrong codes are limited (``partnerships.cards``)."""
+    key = cards.clean_key(request.GET.get("key"))
+    form = CardCodeForm(request.POST or None, initial={"code": code, "key": key})
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.consume(request, action="sign_in_card"):
-            form.add_error(None, _("Too many tries. Wait a minute, then try again."))
-        else:
-            student = services.student_for_card_code(form.cleaned_data["code"])
-            if student is None:
-                form.add_error(
-                    "code",
-                    _("That code doesn’t match a card. Check it with your teacher."),
-                )
-            else:
-                login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect("home")
+        attempt = cards.sign_in_attempt(
+            request, code=form.cleaned_data["code"], key=form.cleaned_data["key"]
+        )
+        if attempt.student is not None:
+            student_user = attempt.student.user
+            login(request, student_user, backend="django.contrib.auth.backends.ModelBackend")
+            sessions.card_session_start(request)
+            return redirect("home")
+        form.add_error("code" if attempt.error else None, attempt.error or attempt.refusal)
     return render(request, "partnerships/card_sign_in.html", {"form": form, "from_qr": bool(code)})

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships import services
+from partnerships import audit, services
 from partnerships.access import (
     leader_only,
     own_whanau_links,
@@ -70,6 +70,7 @@ def student_whanau(request, pk: int):
             return redirect("student_whanau", pk=student.pk)
     links = student.whanau_links.select_related("whanau").order_by("-has_access", "whanau__name")
     invitations = student.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+    audit.viewed(request, student=student, what=_("Whānau and their contacts"))
     return render(
         request,
         "partnerships/student_whanau.html",

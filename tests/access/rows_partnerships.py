@@ -1,5 +1,6 @@
 """Rows for the ground floor's URLs: home, staff and whānau lists, students, sign-in."""
 
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from tests.access.objects import INVITATION_KEY
@@ -52,6 +53,15 @@ def _link_body(things) -> dict:
     }
 
 
+def _leaders_use_an_app(things) -> dict:
+    """Both leaders have an authenticator app, so either may require one of their leaders."""
+    for leader in (things.world.leader, things.world.other_school_leader):
+        Authenticator.objects.create(
+            user=leader, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        )
+    return {"required": "on"}
+
+
 def _invitation_url(things) -> str:
     """The link in the invitation email (made here: only its key's hash is stored)."""
     assert things.invitation.key_hash
@@ -76,6 +86,13 @@ ROWS = {
         url=lambda t: reverse("school_whanau"),
         get=only(ANY_LEADER, PAGE),
         post=GET_ONLY,
+    ),
+    # Each leader, for their own school: that its leaders sign in with two-factor.
+    "school_two_factor": Row(
+        url=lambda t: reverse("school_two_factor"),
+        get=POST_ONLY,
+        post=only(ANY_LEADER, SAVED),
+        data=_leaders_use_an_app,
     ),
     # Staff of any school get their own school's list.
     "school_students": Row(

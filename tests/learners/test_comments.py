@@ -84,7 +84,7 @@ def test_author_deletes_their_own_comment(client, world):
 
 
 def test_teacher_hides_a_comment_with_a_reason(client, world):
-    """A hidden comment disappears for whānau; the reason is in the audit trail."""
+    """A hidden comment disappears for whānau; the reason is in the audit trail, for staff."""
     comment = factories.GoalCommentFactory(
         goal=world.goal, author=world.whanau, body="Oops, private"
     )
@@ -93,7 +93,8 @@ def test_teacher_hides_a_comment_with_a_reason(client, world):
         reverse("comment_hide", args=[comment.pk]), {"reason": "Shared another child's name"}
     )
     event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGED, actor=world.teacher)
-    assert "another child" in event.summary
+    assert "another child" in event.staff_note
+    assert "another child" not in event.summary
     client.force_login(world.student_user)
     page = client.get(reverse("goal_detail", args=[world.goal.pk])).content.decode()
     assert "Oops, private" not in page

@@ -21,8 +21,11 @@ SIGNED_IN = (
 )
 # ``relation_to``: is the person the student's whānau, do they manage them, lead their school.
 RELATION = "relation: whānau? manages? leads? (one query)"
-# A page that shows a student's record writes who viewed it.
-AUDIT_VIEWED = ("audit: INSERT the 'viewed' event",)
+# A page that shows a student's record writes who viewed it (``audit.viewed``): one
+# conditional INSERT, which adds nothing when this visit already has its row.
+AUDIT_VIEWED = ("audit: INSERT the 'viewed' event, unless this visit has one",)
+# A page listing students (a class list): the same, one INSERT … SELECT for all of them.
+AUDIT_LISTED = ("audit: INSERT a 'viewed' event for each student listed, unless they have one",)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.query_counts.pages import AUDIT_VIEWED, RELATION, SIGNED_IN, Page
+from tests.query_counts.pages import AUDIT_LISTED, AUDIT_VIEWED, RELATION, SIGNED_IN, Page
 
 CONVERSATION_LIST = (
     *SIGNED_IN,
@@ -127,6 +127,8 @@ PAGES = [
         (
             *SIGNED_IN,
             "the round, with school, if at my school",
+            # Each student whose booking or request the page shows.
+            *AUDIT_LISTED,
             "my times in it",
             "their active bookings, with student and whānau (prefetch)",
             "requests for other times, with student and whānau",

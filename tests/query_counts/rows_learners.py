@@ -8,6 +8,7 @@ from tests.query_counts.pages import AUDIT_VIEWED, RELATION, SIGNED_IN, Page
 GOAL_LIST = (
     *SIGNED_IN,
     "the student, with class, if visible to me",
+    *AUDIT_VIEWED,
     "their goals, with agreement flags and learning area, in list order",
     "the goals' dispositions (prefetch)",
 )
@@ -82,7 +83,9 @@ PAGES = [
         (
             *SIGNED_IN,
             "the goal, with student, if visible to me",
+            *AUDIT_VIEWED,
             "its changes (not views): count, for the pages",
+            RELATION,  # only its teachers and leaders read the notes for staff
             "this page of its changes, with who made them",
         ),
         given=lambda s: s.audit_event,
@@ -104,7 +107,7 @@ PAGES = [
         "evidence_file",
         "whanau",
         lambda s: reverse("evidence_file", args=[s.photo.pk]),
-        (*SIGNED_IN, "the evidence with a file, if I may see its goal"),
+        (*SIGNED_IN, "the evidence with a file, if I may see its goal", *AUDIT_VIEWED),
     ),
     Page(
         "inbox",

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.query_counts.pages import AUDIT_VIEWED, RELATION, SIGNED_IN, Page
+from tests.query_counts.pages import AUDIT_LISTED, AUDIT_VIEWED, RELATION, SIGNED_IN, Page
 from tests.query_counts.rows_reports import DASHBOARD
 from tests.query_counts.scene import INVITATION_KEY
 
@@ -172,7 +172,12 @@ PAGES = [
         "student_card",
         "teacher",
         lambda s: reverse("student_card", args=[s.card.student_id]),
-        (*SIGNED_IN, "the student, with school, if I manage them", "their active card"),
+        (
+            *SIGNED_IN,
+            "the student, with school, if I manage them",
+            *AUDIT_VIEWED,
+            "their active card",
+        ),
     ),
     Page(
         "student_whanau",
@@ -181,6 +186,7 @@ PAGES = [
         (
             *SIGNED_IN,
             "the student, if I manage them",
+            *AUDIT_VIEWED,
             "whānau links, with the whānau members",
             "invitations not yet accepted",
         ),
@@ -206,6 +212,19 @@ PAGES = [
         more=lambda s: s.more_audit_events(s.world.student),
     ),
     Page(
+        "student_history",
+        "leader",
+        lambda s: reverse("student_history", args=[s.world.student.pk]) + "?show=changes",
+        (
+            *SIGNED_IN,
+            "the student, in a school I lead",
+            "its changes (not views): count, for the pages",
+            "this page of its changes, with their actors",
+        ),
+        given=lambda s: s.audit_event,
+        more=lambda s: s.more_audit_events(s.world.student),
+    ),
+    Page(
         "class_detail",
         "teacher",
         lambda s: reverse("class_detail", args=[s.world.classroom.pk]),
@@ -213,6 +232,7 @@ PAGES = [
             *SIGNED_IN,
             "the class, with school, if visible to me",
             "its teachers (prefetch)",
+            *AUDIT_LISTED,
             "its students I may see, with their counts of whānau with access",
         ),
         more=lambda s: s.more_students_in_class(),

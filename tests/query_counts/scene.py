@@ -374,7 +374,10 @@ class Scene:
             Reflection.objects.create(
                 conversation=conversation, author=self.world.whanau, voice=Voice.WHANAU, body="Yes"
             )
-            shown.append(f"{conversation.held_at:%-d %B %Y}")
+            # The page shows the day at the school, which near midnight is not the UTC one.
+            shown.append(
+                f"{timezone.localtime(conversation.held_at, self.world.school.zone):%-d %B %Y}"
+            )
         return shown
 
     def more_conversation_choices(self) -> list[str]:

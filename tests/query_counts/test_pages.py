@@ -36,6 +36,7 @@ PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
 # URL names with no GET page, each checked below to answer GET with 405.
 POST_ONLY = {
     "invitation_resend": "sends an invitation again",
+    "school_two_factor": "requires two-factor sign-in of a school's leaders, or stops",
     "goal_agree": "agrees to a goal",
     "next_step_create": "adds a next step",
     "next_step_done": "ticks a step done",
