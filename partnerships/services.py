@@ -385,17 +385,6 @@ def sign_in_card_revoke(*, student: Student, by: User) -> int:
     return revoked
 
 
-def student_for_card_code(code: str) -> Student | None:
-    """The student an active card code belongs to, if any."""
-    card = (
-        SignInCard.objects.active()
-        .select_related("student__user")
-        .filter(code=code, student__user__is_active=True)
-        .first()
-    )
-    return card.student if card else None
-
-
 # What a leader or teacher may change on a student's record (``student_update``).
 STUDENT_FIELDS = (
     "first_name",
