@@ -13,6 +13,8 @@ from conversations.models import (
 from learners.models import Goal
 from partnerships.models import User, WhanauMember
 
+EARLIEST_YEAR = 2000  # a conversation recorded as held before this is a typing slip
+
 
 class ConversationForm(forms.ModelForm):
     class Meta:
@@ -71,6 +73,12 @@ class ConversationForm(forms.ModelForm):
         if held_at > timezone.now():
             raise forms.ValidationError(
                 _("This records a conversation already held: its time can’t be in the future.")
+            )
+        # Year 1 in New Zealand is 1 BC in UTC: stored, it could never be read back.
+        if held_at.year < EARLIEST_YEAR:
+            raise forms.ValidationError(
+                _("That is too long ago: choose a time from %(year)s on."),
+                params={"year": EARLIEST_YEAR},
             )
         return held_at
 

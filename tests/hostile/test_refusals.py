@@ -111,3 +111,20 @@ def test_publishing_with_a_nul_in_the_reason_is_refused_plainly(client, world):
     report.refresh_from_db()
     assert report.status == Report.Status.READY
     assert fingerprint() == before
+
+
+@pytest.mark.parametrize("held_at", ["0001-01-01T00:00", "0001-01-01", "1999-12-31T23:59"])
+def test_a_conversation_held_in_year_one_is_refused_plainly(client, world, held_at):
+    """Year 1 in New Zealand is 1 BC in UTC: PostgreSQL stored it, and could not give it back
+    (a server error on the conversation's page). Refused on the form now, nothing saved."""
+    client.force_login(world.teacher)
+    before = fingerprint()
+    response = client.post(
+        reverse("conversation_create", args=[world.student.pk]),
+        {"kind": "goal_setting", "held_at": held_at, "place": "school", "led_by": "student"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["held_at"] == [
+        "That is too long ago: choose a time from 2000 on."
+    ]
+    assert changed_tables(before, fingerprint()) in ([], [AuditEvent._meta.db_table])
