@@ -234,9 +234,6 @@ FILE_FIELDS = {
     "weekly_update_write_with": ("photo",),
 }
 
-# What the framework reads from every request's query string, whatever the page.
-FRAMEWORK_GET_PARAMS: set[str] = set()
-
 
 def plausible(fields, things) -> dict[str, list]:
     """The fields with their plausible values made for this test's objects."""

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from conversations.models import Booking
 from partnerships.models import AuditEvent
+from reports import services as report_services
 from reports.models import Report
 from tests.access.objects import Things
 from tests.access.snapshot import changed_tables, fingerprint
@@ -99,13 +100,19 @@ def test_cancelling_with_a_nul_in_the_reason_is_refused_plainly(client, world):
     assert not AuditEvent.objects.exclude(action=AuditEvent.Action.VIEWED).exists()
 
 
-def test_publishing_with_a_nul_in_the_reason_is_refused_plainly(client, world):
-    """A leader's reason for publishing anyway is stored with the version: with a NUL, it is
-    refused in words, and the report stays as it was."""
-    report = Things(world).ready_report
+def test_publishing_anyway_with_a_nul_in_the_reason_is_refused_plainly(client, world):
+    """A leader's reason for publishing a held report anyway is stored with the version and
+    in the trail: with a NUL, that was a server error. Refused in words now, the report as it
+    was."""
+    report = Things(world).report
+    report.support_note = "Reading Recovery."  # of concern, and talked through with nobody
+    report.save()
+    report_services.report_mark_ready(actor=world.teacher, report=report)
     client.force_login(world.leader)
     before = fingerprint()
-    response = client.post(reverse("report_publish", args=[report.pk]), {"reason": "\x00"})
+    response = client.post(
+        reverse("report_publish", args=[report.pk]), {"reason": "Talked by phone.\x00"}
+    )
     assert response.status_code == 302
     assert UNREADABLE_REASON in _messages(response)
     report.refresh_from_db()

@@ -14,6 +14,7 @@ UNREADABLE = "That address has characters we cannot read. Check the link and try
     [
         ("school_students", "q=Aroha%00"),
         ("school_whanau", "q=%00"),
+        ("dashboard", "classroom=1%00"),
         ("dashboard_students", "figure=not_reached&page=%00"),
         ("home", "%00=1"),
     ],
