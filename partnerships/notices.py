@@ -218,17 +218,17 @@ def _schedule(notice: Notice, reader, rhythm: str, school: School, now) -> None:
         return
     tag = f"w{reader.pk}" if isinstance(reader, WhanauMember) else f"u{reader.pk}"
     key = f"notices:{tag}:{at.isoformat()}"
-    if rhythm == Rhythm.INSTANT and at <= now:
-        key = f"notice:{notice.pk}"  # at once: on its own
-    elif not _join(key, tag, at, school):
-        key = f"notice:{notice.pk}"  # its digest is already going: this one follows alone
-    outbox.enqueue(
-        kind=EMAIL_KIND,
-        key=key,
-        params={"key": key, "to": tag},
-        school=school,
-        send_after=None if at <= now else at,
-    )
+    joined = not (rhythm == Rhythm.INSTANT and at <= now) and _join(key, tag, at, school)
+    if not joined:
+        # At once, or its digest is already going: this one goes on its own.
+        key = f"notice:{notice.pk}"
+        outbox.enqueue(
+            kind=EMAIL_KIND,
+            key=key,
+            params={"key": key, "to": tag},
+            school=school,
+            send_after=None if at <= now else at,
+        )
     Notice.objects.filter(pk=notice.pk).update(email_key=key, due_at=at)
 
 
