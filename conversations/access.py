@@ -18,6 +18,7 @@ from partnerships.access import (
     students_visible_to,
     teachers_of,
 )
+from partnerships.households import own_household_ids
 from partnerships.models import Student
 
 
@@ -48,32 +49,36 @@ def slots_bookable_by(user) -> QuerySet:
         return Slot.objects.none()
     tamariki = Student.objects.filter(pk__in=own_whanau_links(user).values("student_id"))
     return Slot.objects.upcoming().filter(
-        round__is_open=True,
+        round__in=ConversationRound.objects.bookable(),
         round__school_id__in=tamariki.values("school_id"),
         host__in=teachers_of(tamariki),
     )
 
 
+def _household_scope(user) -> Q:
+    """Bookings of the household a whānau member lives in (or that they made themself), for
+    tamariki they still have access to. Separated households each book, and neither sees the
+    other's booking or needs."""
+    return Q(
+        Q(whanau__user=user) | Q(household_id__in=own_household_ids(user)),
+        student__in=own_whanau_links(user).values("student_id"),
+    )
+
+
 def bookings_visible_to(user) -> QuerySet:
-    """Staff see their students' bookings. A whānau member sees only their own: separated
-    households each book, and neither sees the other's booking or needs."""
+    """Staff see their students' bookings; whānau their household's."""
 
     if not signed_in(user):
         return Booking.objects.none()
-    return Booking.objects.filter(
-        Q(student__in=students_managed_by(user))
-        | Q(whanau__user=user, student__in=own_whanau_links(user).values("student_id"))
-    )
+    return Booking.objects.filter(Q(student__in=students_managed_by(user)) | _household_scope(user))
 
 
 def own_bookings(user) -> QuerySet:
-    """Bookings this whānau member made, for tamariki they still have access to."""
+    """The bookings a whānau member may move and cancel: their household's."""
 
     if not signed_in(user):
         return Booking.objects.none()
-    return Booking.objects.filter(
-        whanau__user=user, student__in=own_whanau_links(user).values("student_id")
-    )
+    return Booking.objects.filter(_household_scope(user))
 
 
 def time_requests_visible_to(user) -> QuerySet:

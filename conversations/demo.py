@@ -96,11 +96,13 @@ def seed_conversations(
                     link = student.linked[0]
                     bookings.append(
                         Booking(
+                            round=conversation_round,
                             slot=slot,
                             student=student,
                             whanau=link.whanau,
                             needs_childcare=rng.random() < 0.3,
-                            needs_interpreter=link.whanau.needs_interpreter,
+                            needs_interpreter=link.whanau.needs_interpreter
+                            and bool(link.whanau.interpreter_language),
                             interpreter_language=link.whanau.interpreter_language,
                             confirmation_sent_at=now,
                         )

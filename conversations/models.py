@@ -138,8 +138,20 @@ class Reflection(models.Model):
         return self.body[:60]
 
 
+class RoundQuerySet(models.QuerySet):
+    def bookable(self):
+        """Rounds families may book in now: open, and inside their booking dates."""
+        now = timezone.now()
+        return self.filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+            is_open=True,
+        )
+
+
 class ConversationRound(models.Model):
-    """A round of conversations, such as “Term 1 goal-setting”, with times families book."""
+    """A school's round of conversations, such as “Term 1 goal-setting”: for the whole school
+    or some classes, with the dates families may book in and the times teachers offer."""
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="conversation_rounds"
@@ -151,19 +163,63 @@ class ConversationRound(models.Model):
         choices=LearningConversation.Kind.choices,
         default=LearningConversation.Kind.GOAL_SETTING,
     )
+    classes = models.ManyToManyField(
+        "partnerships.Classroom",
+        blank=True,
+        related_name="conversation_rounds",
+        verbose_name=_("classes"),
+        help_text=_("Leave empty for the whole school."),
+    )
     is_open = models.BooleanField(_("open for booking"), default=True)
+    opens_at = models.DateTimeField(_("booking opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("booking closes"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("each conversation (minutes)"), default=15)
+    break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), default=0)
+    break_after = models.PositiveSmallIntegerField(
+        _("a break after every"),
+        default=0,
+        help_text=_("How many conversations in a row before a break; 0 for no breaks."),
+    )
+    ways = models.JSONField(
+        _("ways to meet"),
+        default=list,
+        blank=True,
+        help_text=_("How families may meet in this round; times are offered in these ways."),
+    )
+    # Copied from the school when the round opens, so changing the setting mid-round cannot
+    # leave a child with a joint booking and a household's own at once.
+    per_household = models.BooleanField(_("each household books its own time"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RoundQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("conversation round")
         verbose_name_plural = _("conversation rounds")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="round_closes_after_it_opens",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_bookable(self) -> bool:
+        now = timezone.now()
+        return (
+            self.is_open
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
 
 
 class SlotQuerySet(models.QuerySet):
@@ -187,6 +243,13 @@ class Slot(models.Model):
     place = models.CharField(
         _("where and how"), max_length=16, choices=Place.choices, default=Place.AT_SCHOOL
     )
+    location = models.CharField(
+        _("where"),
+        max_length=200,
+        blank=True,
+        help_text=_("A room at school, or the place away from school: for example the marae."),
+    )
+    meeting_link = models.URLField(_("meeting link"), max_length=500, blank=True)
 
     objects = SlotQuerySet.as_manager()
 
@@ -212,19 +275,32 @@ class BookingQuerySet(models.QuerySet):
 
 
 class Booking(models.Model):
-    """A whānau member's booking of one time, for one student, with what they need."""
+    """A household's booking of one time, for one student, with what they need.
+
+    ``whanau`` is the member who booked it; the household they live in shares it. In a round
+    with one joint conversation per child, ``household`` is empty. A move changes the time
+    in place and counts up ``sequence``, so a calendar shows the same event moved.
+    """
 
     class How(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         ONLINE = "online", _("Online")
         PHONE = "phone", _("By phone")
 
+    round = models.ForeignKey(ConversationRound, on_delete=models.CASCADE, related_name="bookings")
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings")
     student = models.ForeignKey(
         "partnerships.Student", on_delete=models.CASCADE, related_name="bookings"
     )
     whanau = models.ForeignKey(
         "partnerships.WhanauMember", on_delete=models.CASCADE, related_name="bookings"
+    )
+    household = models.ForeignKey(
+        "partnerships.Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
     )
     how = models.CharField(
         _("how you’d like to meet"), max_length=16, choices=How.choices, default=How.IN_PERSON
@@ -234,7 +310,9 @@ class Booking(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
     needs_accessible_room = models.BooleanField(_("we need an accessible room"), default=False)
     note = models.CharField(_("anything else"), max_length=300, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -250,10 +328,36 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["slot"], condition=Q(cancelled_at__isnull=True), name="one_booking_per_slot"
             ),
+            # Each household one conversation per child per round…
+            models.UniqueConstraint(
+                fields=["round", "student", "household"],
+                condition=Q(cancelled_at__isnull=True, household__isnull=False),
+                name="one_booking_per_household",
+            ),
+            # …or, where the school holds one joint conversation, one per child.
+            models.UniqueConstraint(
+                fields=["round", "student"],
+                condition=Q(cancelled_at__isnull=True, household__isnull=True),
+                name="one_joint_booking",
+            ),
+            models.CheckConstraint(
+                condition=Q(needs_interpreter=False) | ~Q(interpreter_language=""),
+                name="interpreter_language_given",
+            ),
         ]
+        indexes = [models.Index(fields=["round", "student"])]
 
     def __str__(self) -> str:
         return f"{self.whanau} — {self.slot}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # The slot's round, kept on the booking so the database can hold the rules per round.
+        if self.round_id is None:
+            self.round_id = self.slot.round_id
+        super().save(*args, **kwargs)
 
 
 class TimeRequest(models.Model):

@@ -98,7 +98,7 @@ def booking_confirmed_notify(booking: Booking) -> None:
     member = booking.whanau
     notify(
         kind=BOOKING_CONFIRMED,
-        key=f"booking:{booking.pk}:booked",
+        key=f"booking:{booking.pk}:booked:{booking.sequence}",
         student=booking.student,
         actor=None,  # they booked it themself: the notice is for them
         title=_when(booking, member.preferred_language),

@@ -21,6 +21,7 @@ from partnerships.models import OutboxEmail, WhanauLink
 
 CONFIRMED = "booking_confirmed"
 REMINDER = "booking_reminder"
+CANCELLED_KIND = "booking_cancelled"
 REMINDER_FROM = datetime.timedelta(hours=12)
 REMINDER_UNTIL = datetime.timedelta(hours=36)
 
@@ -33,8 +34,11 @@ BEGUN = gettext_noop("The conversation had already begun.")
 RETIMED = gettext_noop("The time changed; a reminder for the new time goes instead.")
 
 
-def _confirmation_key(booking_id: int) -> str:
-    return f"booking-confirmed:{booking_id}"
+def _confirmation_key(booking_id: int, sequence: int) -> str:
+    # A move is the same booking at a new time: its confirmation is a new email.
+    if sequence == 0:
+        return f"booking-confirmed:{booking_id}"
+    return f"booking-confirmed:{booking_id}:{sequence}"
 
 
 def _reminder_key(booking_id: int, starts_at: datetime.datetime) -> str:
@@ -50,9 +54,20 @@ def booking_confirmation_enqueue(booking: Booking) -> bool:
     (False when it was written already)."""
     return outbox.enqueue(
         kind=CONFIRMED,
-        key=_confirmation_key(booking.pk),
+        key=_confirmation_key(booking.pk, booking.sequence),
         params={"booking": booking.pk},
         school=booking.slot.round.school_id,
+    )
+
+
+def booking_cancellation_enqueue(booking: Booking) -> bool:
+    """Write the family's word that their time is cancelled (with the calendar file that takes
+    it out of their calendar), in the cancellation's transaction."""
+    return outbox.enqueue(
+        kind=CANCELLED_KIND,
+        key=f"booking-cancelled:{booking.pk}",
+        params={"booking": booking.pk},
+        school=booking.round.school_id,
     )
 
 

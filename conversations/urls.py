@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations.views import bookings, records
+from conversations.views import bookings, records, rounds
 
 urlpatterns = [
     path("students/<int:pk>/conversations/", records.conversation_list, name="conversation_list"),
@@ -23,10 +23,10 @@ urlpatterns = [
     ),
     path("conversations/<int:pk>/reflect/", records.reflection_add, name="reflection_add"),
     path("conversations/transitions/", records.transitions, name="transitions"),
-    path("rounds/", bookings.round_list, name="round_list"),
-    path("rounds/<int:pk>/", bookings.round_detail, name="round_detail"),
+    path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:pk>/book/", bookings.round_book, name="round_book"),
-    path("requests/<int:pk>/answer/", bookings.time_request_answer, name="time_request_answer"),
+    path("requests/<int:pk>/answer/", rounds.time_request_answer, name="time_request_answer"),
     path("times/<int:pk>/book/<int:student_pk>/", bookings.slot_book, name="slot_book"),
     path("bookings/", bookings.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/", bookings.booking_detail, name="booking_detail"),

@@ -322,12 +322,14 @@ def _rounds(school: School, learners: list, leader_id, seeding: Seeding, made: d
                     booked.append(seeding.between(starts_at - datetime.timedelta(days=12), 10))
                     bookings.append(
                         Booking(
+                            round=this_round,
                             slot=slot,
                             student_id=link.student_id,
                             whanau=link.whanau,
                             how="online" if place == "online" else "in_person",
                             needs_childcare=rng.random() < 0.1,
-                            needs_interpreter=link.whanau.needs_interpreter,
+                            needs_interpreter=link.whanau.needs_interpreter
+                            and bool(link.whanau.interpreter_language),
                             interpreter_language=link.whanau.interpreter_language,
                             confirmation_sent_at=booked[-1],
                         )

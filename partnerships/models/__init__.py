@@ -4,7 +4,7 @@ from partnerships.models.accounts import User, UserManager
 from partnerships.models.audit import AuditEvent
 from partnerships.models.notices import Notice, Rhythm, Rhythmic
 from partnerships.models.outbox import OutboxEmail
-from partnerships.models.people import Student, WhanauLink, WhanauMember
+from partnerships.models.people import Household, Student, WhanauLink, WhanauMember
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff, Term
 from partnerships.models.sign_in import (
     CARD_ALPHABET,
@@ -24,6 +24,7 @@ __all__ = [
     "YEAR_LEVELS",
     "AuditEvent",
     "Classroom",
+    "Household",
     "Invitation",
     "Notice",
     "OutboxEmail",

@@ -108,6 +108,29 @@ class Student(models.Model):
         return f"{self.display_name} {self.last_name}"
 
 
+class Household(models.Model):
+    """The whānau members who live together. Within a household what they arrange with the
+    school (conversation times and what they need for them) is shared; across households
+    (separated parents) it is not. A child belongs to the households of their whānau: more
+    than one in shared care. A member in no household lives on their own."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="households")
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        blank=True,
+        help_text=_("For staff, to tell households apart: for example “Mum’s house”."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.name or _("Household %(n)s") % {"n": self.pk}
+
+
 class WhanauMember(Rhythmic):
     """A parent, caregiver, grandparent… as a school knows them.
 
@@ -127,6 +150,14 @@ class WhanauMember(Rhythmic):
         null=True,
         blank=True,
         related_name="whanau_memberships",
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("lives with"),
     )
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)

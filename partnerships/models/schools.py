@@ -89,6 +89,14 @@ class School(models.Model):
         default=21,
         help_text=_("How long after a student starts their transition conversation is due."),
     )
+    bookings_per_household = models.BooleanField(
+        _("each household books its own conversation"),
+        default=True,
+        help_text=_(
+            "Separated parents each book their own time for their child. Untick for one "
+            "joint conversation per child, booked by whichever household books first."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SchoolQuerySet.as_manager()

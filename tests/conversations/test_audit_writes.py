@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from conversations import booking as booking_services
+from conversations import rounds as round_services
 from conversations import services
 from conversations.models import WeeklyUpdate
 from conversations.weekly import services as weekly
@@ -34,7 +36,7 @@ def test_adding_a_reflection_is_audited(world):
 
 def test_opening_a_round_is_audited_on_the_school(world):
     """A round belongs to no one student: its row is the school's, naming it."""
-    conversation_round = services.round_create(
+    conversation_round = round_services.round_create(
         school=world.school, by=world.leader, title="Term 2 three-way", kind="three_way"
     )
     event = _only(object_type="conversations.conversationround")
@@ -50,13 +52,13 @@ def test_opening_a_round_is_audited_on_the_school(world):
 def test_a_request_for_another_time_and_its_answer_are_audited(world):
     """The family asking, and the teacher answering, each leave a row on the student's record."""
     conversation_round = factories.RoundFactory(school=world.school)
-    request = services.time_request_create(
+    request = booking_services.time_request_create(
         conversation_round=conversation_round,
         student=world.student,
         whanau=world.link.whanau,
         message="After 5pm?",
     )
-    services.time_request_answer(request=request, by=world.teacher, answer="Tuesday 5:30?")
+    booking_services.time_request_answer(request=request, by=world.teacher, answer="Tuesday 5:30?")
     events = AuditEvent.objects.filter(
         student=world.student, object_type="conversations.timerequest", object_id=request.pk
     ).order_by("pk")

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conversations import notifications, services
+from conversations import booking as booking_services
+from conversations import notifications
 from conversations.models import Booking
 from conversations.tasks import send_booking_reminders
 from partnerships import outbox
@@ -29,7 +30,7 @@ def slot(world):
 def _book(world, slot, on_commit) -> Booking:
     """Book as the family does; the outbox's nudge runs the sender when the booking commits."""
     with on_commit(execute=True):
-        return services.booking_create(
+        return booking_services.booking_create(
             slot=slot, student=world.student, whanau=world.link.whanau, details={}
         )
 
@@ -81,7 +82,7 @@ def test_a_member_without_an_email_is_sent_nothing(world, slot):
     member = world.link.whanau
     member.email = ""
     member.save()
-    services.booking_create(slot=slot, student=world.student, whanau=member, details={})
+    booking_services.booking_create(slot=slot, student=world.student, whanau=member, details={})
     assert send_booking_reminders() == 0
     assert outbox.send_due().skipped == 1
     assert mail.outbox == []
@@ -90,7 +91,7 @@ def test_a_member_without_an_email_is_sent_nothing(world, slot):
 
 def test_a_person_marked_no_contact_is_sent_nothing(world, slot):
     """A link marked “no access / no contact” after booking gets no confirmation or reminder."""
-    booking = services.booking_create(
+    booking = booking_services.booking_create(
         slot=slot, student=world.student, whanau=world.link.whanau, details={}
     )
     assert send_booking_reminders() == 1
@@ -105,10 +106,10 @@ def test_a_person_marked_no_contact_is_sent_nothing(world, slot):
 
 def test_a_booking_cancelled_before_its_email_goes_is_not_confirmed(world, slot):
     """Booked and cancelled before the sender ran: no confirmation, and no reminder."""
-    booking = services.booking_create(
+    booking = booking_services.booking_create(
         slot=slot, student=world.student, whanau=world.link.whanau, details={}
     )
-    services.booking_cancel(booking=booking, by=world.whanau)
+    booking_services.booking_cancel(booking=booking, by=world.whanau)
     assert send_booking_reminders() == 0
     assert outbox.send_due().skipped == 1
     assert mail.outbox == []
@@ -117,7 +118,7 @@ def test_a_booking_cancelled_before_its_email_goes_is_not_confirmed(world, slot)
 
 def test_a_booking_that_no_longer_exists_is_sent_nothing(world, slot):
     """Emails written for a booking deleted meanwhile are skipped, with the reason."""
-    booking = services.booking_create(
+    booking = booking_services.booking_create(
         slot=slot, student=world.student, whanau=world.link.whanau, details={}
     )
     send_booking_reminders()

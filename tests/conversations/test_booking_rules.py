@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import services
+from conversations import booking as booking_services
 from conversations.models import Booking
 from partnerships.models import AuditEvent
 from tests import factories
@@ -30,7 +30,7 @@ def _member(world):
 
 
 def _book(world, slot, **details):
-    return services.booking_create(
+    return booking_services.booking_create(
         slot=slot, student=world.student, whanau=_member(world), details=details
     )
 
@@ -82,7 +82,7 @@ def test_no_access_whanau_cannot_book_through_the_service(world, slot):
     """A “no access / no contact” person is refused by the service itself, not only the page."""
     member = world.no_access_whanau.whanau_memberships.get()
     with pytest.raises(ValidationError, match="your own tamariki"):
-        services.booking_create(slot=slot, student=world.student, whanau=member, details={})
+        booking_services.booking_create(slot=slot, student=world.student, whanau=member, details={})
     assert not Booking.objects.exists()
 
 
@@ -137,8 +137,8 @@ def test_moving_to_a_taken_time_keeps_the_booking_there_is(world, round_, slot):
     free = factories.SlotFactory(round=round_, host=world.teacher)
     other_parent = factories.WhanauLinkFactory(student=world.student)
     Booking.objects.create(slot=taken, student=world.student, whanau=other_parent.whanau)
-    with pytest.raises(services.SlotTakenError) as taken_error:
-        services.booking_move(booking=booking, slot=taken)
+    with pytest.raises(booking_services.SlotTakenError) as taken_error:
+        booking_services.booking_move(booking=booking, slot=taken)
     assert taken_error.value.alternatives == [free]
     booking.refresh_from_db()
     assert booking.cancelled_at is None
@@ -149,7 +149,7 @@ def test_moving_keeps_what_the_family_needs_and_is_audited(world, round_, slot):
     """The moved booking keeps its needs and note, the old one is cancelled, and it's audited."""
     booking = _book(world, slot, needs_interpreter=True, interpreter_language="Samoan", note="Hi")
     later = factories.SlotFactory(round=round_, host=world.teacher)
-    moved = services.booking_move(booking=booking, slot=later)
+    moved = booking_services.booking_move(booking=booking, slot=later)
     assert (moved.needs_interpreter, moved.interpreter_language, moved.note) == (
         True,
         "Samoan",
@@ -186,8 +186,8 @@ def test_needs_given_when_moving_to_another_time_are_kept(client, world, round_,
 def test_cancelling_twice_is_audited_once(world, slot):
     """Cancelling writes one audit row; cancelling again changes nothing."""
     booking = _book(world, slot)
-    services.booking_cancel(booking=booking, by=world.whanau)
-    services.booking_cancel(booking=booking, by=world.whanau)
+    booking_services.booking_cancel(booking=booking, by=world.whanau)
+    booking_services.booking_cancel(booking=booking, by=world.whanau)
     assert _audit(AuditEvent.Action.CHANGED, "Cancelled a conversation time").count() == 1
     assert not Booking.objects.active().exists()
 

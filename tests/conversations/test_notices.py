@@ -15,7 +15,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from conversations import booking as booking_services
 from conversations import panels, services
+from conversations import rounds as round_services
 from conversations.models import Booking, LearningConversation
 from conversations.notices import (
     BOOKING_CANCELLED,
@@ -195,7 +197,7 @@ def slot(world):
 
 
 def book(world, slot) -> Booking:
-    return services.booking_create(
+    return booking_services.booking_create(
         slot=slot, student=world.student, whanau=world.link.whanau, details={}
     )
 
@@ -225,7 +227,7 @@ class TestBookingConfirmed:
             host=world.teacher,
             starts_at=datetime.datetime(2027, 3, 4, 19, 0, tzinfo=NZ),
         )
-        moved = services.booking_move(booking=booking, slot=later)
+        moved = booking_services.booking_move(booking=booking, slot=later)
         titles = set(Notice.objects.filter(kind=BOOKING_CONFIRMED).values_list("url", "title"))
         assert (
             reverse("booking_detail", args=[moved.pk]),
@@ -246,7 +248,9 @@ class TestSchoolCancels:
         booking = book(world, slot)
         send()
 
-        assert services.booking_cancel(booking=booking, by=world.teacher, reason=f"  {REASON} ")
+        assert booking_services.booking_cancel(
+            booking=booking, by=world.teacher, reason=f"  {REASON} "
+        )
 
         booking.refresh_from_db()
         assert booking.cancelled_at is not None
@@ -275,14 +279,14 @@ class TestSchoolCancels:
         member.save(update_fields=["notice_rhythms"])
         booking = book(world, slot)
         send()
-        services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
+        booking_services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
         assert len(send()) == 1
 
     def test_quiet_hours_still_hold_it_until_morning(self, world, slot):
         """Cancelled at 11 pm: the email waits until 7 am."""
         booking = book(world, slot)
         with time_machine.travel(datetime.datetime(2027, 3, 2, 23, 0, tzinfo=NZ), tick=False):
-            services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
+            booking_services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
             notice = Notice.objects.get(kind=BOOKING_CANCELLED)
             assert notice.due_at == datetime.datetime(2027, 3, 3, 7, 0, tzinfo=NZ)
             assert not [m for m in send() if REASON in m.body]
@@ -293,15 +297,15 @@ class TestSchoolCancels:
         booking = book(world, slot)
         world.link.has_access = False
         world.link.save(update_fields=["has_access"])
-        services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
+        booking_services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
         assert not Notice.objects.filter(kind=BOOKING_CANCELLED).exists()
 
-    @pytest.mark.parametrize("reason", ["", "   ", "x" * (services.CANCEL_REASON_MAX + 1)])
+    @pytest.mark.parametrize("reason", ["", "   ", "x" * (booking_services.CANCEL_REASON_MAX + 1)])
     def test_the_school_says_why_in_a_few_words(self, world, slot, reason):
         """No reason, or a long one: refused, and the time stays booked."""
         booking = book(world, slot)
         with pytest.raises(ValidationError):
-            services.booking_cancel(booking=booking, by=world.teacher, reason=reason)
+            booking_services.booking_cancel(booking=booking, by=world.teacher, reason=reason)
         assert Booking.objects.active().filter(pk=booking.pk).exists()
 
     @pytest.mark.parametrize(
@@ -311,20 +315,20 @@ class TestSchoolCancels:
         """Another family, a cut-off parent, the student or another school: refused."""
         booking = book(world, slot)
         with pytest.raises(PermissionDenied):
-            services.booking_cancel(booking=booking, by=getattr(world, who), reason=REASON)
+            booking_services.booking_cancel(booking=booking, by=getattr(world, who), reason=REASON)
         assert Booking.objects.active().filter(pk=booking.pk).exists()
 
     def test_the_family_cancelling_their_own_time_tells_nobody(self, world, slot):
         """No reason asked of the family, and no notice."""
         booking = book(world, slot)
-        assert services.booking_cancel(booking=booking, by=world.whanau)
+        assert booking_services.booking_cancel(booking=booking, by=world.whanau)
         assert not Notice.objects.filter(kind=BOOKING_CANCELLED).exists()
 
     def test_cancelling_again_tells_nobody_again(self, world, slot):
         """A second cancel (another tab) changes nothing."""
         booking = book(world, slot)
-        services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
-        assert not services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
+        booking_services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
+        assert not booking_services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
         assert Notice.objects.filter(kind=BOOKING_CANCELLED).count() == 1
 
 
@@ -414,7 +418,7 @@ class TestCancelFromTheRoundPage:
     def test_a_time_cancelled_a_moment_before_says_so(self, client, world, slot):
         """Two staff cancel at once: the second is told it had gone already; one notice."""
         booking = book(world, slot)
-        services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
+        booking_services.booking_cancel(booking=booking, by=world.leader, reason=REASON)
         client.force_login(world.teacher)
         response = cancel(client, slot, booking)
         page = client.get(response.url).content.decode()
@@ -465,7 +469,7 @@ class TestTimeToBook:
 
     def test_nothing_waits_without_a_free_time_with_the_childs_teacher(self, world, slot):
         """A closed round, a past time, another class's teacher's time, or a time taken."""
-        services.round_set_open(conversation_round=slot.round, is_open=False)
+        round_services.round_set_open(conversation_round=slot.round, is_open=False)
         assert waiting(world.whanau) is None
         open_round = factories.RoundFactory(school=world.school)
         factories.SlotFactory(round=open_round, host=world.other_teacher)

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conversations import notifications, services
+from conversations import booking as booking_services
+from conversations import notifications
 from conversations.models import Booking, ConversationRound, Slot
 from conversations.tasks import send_booking_reminders
 from partnerships import outbox
@@ -160,7 +161,7 @@ def test_a_moved_booking_is_confirmed_and_reminded_at_its_new_time(world, time_m
         starts_at=old.slot.starts_at + datetime.timedelta(hours=1),
         minutes=15,
     )
-    moved = services.booking_move(booking=old, slot=later)
+    moved = booking_services.booking_move(booking=old, slot=later)
     assert send_booking_reminders() == 1
     result = outbox.send_due()
     assert (result.sent, result.skipped) == (2, 1)  # the old time's reminder is skipped

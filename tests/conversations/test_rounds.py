@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import services
+from conversations import booking as booking_services
+from conversations import rounds as round_services
 from conversations.models import ConversationRound, Slot, TimeRequest
 from tests import factories
 
@@ -154,7 +155,7 @@ def test_times_are_offered_in_the_schools_own_time_zone(world, round_):
     world.school.timezone = "Pacific/Chatham"
     world.school.save()
     round_.refresh_from_db()
-    made = services.slots_add(
+    made = round_services.slots_add(
         conversation_round=round_,
         host=world.teacher,
         date=_next_week(),
@@ -249,7 +250,7 @@ def test_no_access_whanau_cannot_ask_for_a_time(world, round_):
     """The service refuses a request from someone without access to the child."""
     member = world.no_access_whanau.whanau_memberships.get()
     with pytest.raises(ValidationError, match="your own tamariki"):
-        services.time_request_create(
+        booking_services.time_request_create(
             conversation_round=round_, student=world.student, whanau=member, message="Hi"
         )
     assert not TimeRequest.objects.exists()
