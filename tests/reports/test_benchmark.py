@@ -141,6 +141,12 @@ def test_paths_resolve_by_name_and_fall_back_to_the_home_page():
     assert "no_such_page" in warnings[0]
 
 
+def test_paths_name_the_schools_open_round():
+    """``{round}`` in a path or a query is the school's round open for booking."""
+    paths, _warnings = resolve_paths(["/rounds/{round}/book/", "dashboard?r={round}"], 7, 42)
+    assert paths == ["/rounds/42/book/", f"{reverse('dashboard')}?r=42"]
+
+
 def test_wrk_results_are_read_in_milliseconds():
     """The script's line becomes figures in ms; no line at all is an error."""
     line = "MAHI_TAHI_RESULT requests=500 seconds=10.000 p50=41000 p95=98500 p99=120000"

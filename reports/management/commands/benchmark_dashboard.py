@@ -32,6 +32,7 @@ from django.http import HttpRequest
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
+from conversations.models import ConversationRound
 from partnerships import demo
 from partnerships.models import Classroom, School, Staff, Student, User
 from reports.activity import seed_term
@@ -44,6 +45,11 @@ DEFAULT_PATHS = [
     "dashboard?priority=1",
     "dashboard_students?figure=engagement",
 ]
+PEOPLE = {
+    "leader": demo.LEADER_EMAIL,
+    "teacher": demo.TEACHER_EMAIL,
+    "whanau": demo.WHANAU_EMAIL,
+}
 FLOOR = "account_email"  # a signed-in page that does next to nothing: the cost of any page
 # One sync worker per core: a request holds its worker for its whole time, so more workers
 # than the budget's 2 cores would only share them (with PostgreSQL and wrk, on the same
@@ -60,15 +66,18 @@ STATIC_ROOT = {static_root!r}
 """
 
 
-def resolve_paths(specs: list[str], classroom_id: int) -> tuple[list[str], list[str]]:
+def resolve_paths(
+    specs: list[str], classroom_id: int, round_id: int | None = None
+) -> tuple[list[str], list[str]]:
     """URL paths for ``name?query`` specs (or literal ``/paths``); warnings for names not there.
 
-    A name that doesn't resolve (yet) falls back to the home page, once.
+    ``{classroom}`` and ``{round}`` in a spec are one of the school's classes and its round
+    open for booking. A name that doesn't resolve (yet) falls back to the home page, once.
     """
     paths, warnings = [], []
     for spec in specs:
         if spec.startswith("/"):
-            path = spec
+            path = spec.format(classroom=classroom_id, round=round_id)
         else:
             name, _, query = spec.partition("?")
             try:
@@ -77,7 +86,7 @@ def resolve_paths(specs: list[str], classroom_id: int) -> tuple[list[str], list[
                 warnings.append(f"No URL named “{name}” yet: measuring the home page (/) instead.")
                 path, query = "/", ""
             if query:
-                path = f"{path}?{query.format(classroom=classroom_id)}"
+                path = f"{path}?{query.format(classroom=classroom_id, round=round_id)}"
         if path not in paths:
             paths.append(path)
     return paths, warnings
@@ -150,8 +159,16 @@ class Command(BaseCommand):
             action="append",
             dest="paths",
             metavar="NAME?QUERY or /PATH",
-            help="A page to measure: a URL name with an optional query ({classroom} is one of "
-            "the leader's classes) or a path. Repeat for more. Default: the dashboard's.",
+            help="A page to measure: a URL name with an optional query, or a path ({classroom} "
+            "is one of the school's classes, {round} its round open for booking). Repeat for "
+            "more. Default: the dashboard's.",
+        )
+        parser.add_argument(
+            "--as",
+            dest="person",
+            choices=sorted(PEOPLE),
+            default="leader",
+            help="Whose demo login measures the pages (default the leader).",
         )
         parser.add_argument("--port", type=int, default=8765, help="Port on 127.0.0.1.")
         parser.add_argument(
@@ -173,17 +190,27 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         leader, school = self._leader()
+        person = leader
+        if options["person"] != "leader":
+            person = User.objects.filter(email=PEOPLE[options["person"]]).first()
+            if person is None:
+                raise CommandError(f"No demo login {PEOPLE[options['person']]}: seed first.")
         classroom = Classroom.objects.filter(school=school).order_by("pk").first()
-        paths, warnings = resolve_paths(options["paths"] or DEFAULT_PATHS, classroom.pk)
+        bookable = ConversationRound.objects.bookable().filter(school=school).order_by("-pk")
+        paths, warnings = resolve_paths(
+            options["paths"] or DEFAULT_PATHS,
+            classroom.pk,
+            bookable.values_list("pk", flat=True).first(),
+        )
         for warning in warnings:
             self.stderr.write(self.style.WARNING(warning))
         floor = reverse(FLOOR)
         secret_key = secrets.token_urlsafe(50)
-        session_key = signed_in_session(leader, secret_key)
+        session_key = signed_in_session(person, secret_key)
         cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
         self.stdout.write(
             f"{Student.objects.count():,} students in {School.objects.count()} schools; "
-            f"signed in as {leader.email} ({school.name}, "
+            f"signed in as {person.email} ({school.name}, "
             f"{Student.objects.filter(school=school).count():,} students)."
         )
         try:
@@ -332,7 +359,7 @@ class Command(BaseCommand):
         raise CommandError(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
 
     def _check(self, port: int, path: str, cookie: str, log: Path) -> None:
-        """One request first: the page must answer 200 to the signed-in leader, not redirect."""
+        """One request first: the page must answer 200 to the person signed in, not redirect."""
         try:
             status, location = _get(port, path, cookie=cookie, timeout=60)
         except (OSError, http.client.HTTPException) as error:
