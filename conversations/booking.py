@@ -246,6 +246,7 @@ def _book(slot: Slot, student: Student, whanau: WhanauMember, details: dict) -> 
             )
             notifications.booking_confirmation_enqueue(booking)
             notices.booking_confirmed_notify(booking)
+            notices.booking_changed_notify(booking, event=notices.BOOKED, by=whanau.user)
     except IntegrityError as error:
         raise _refusal(slot, household, student) from error
     return booking
@@ -310,6 +311,9 @@ def booking_move(*, booking: Booking, slot: Slot, details: dict | None = None, b
             )
             notifications.booking_confirmation_enqueue(booking)
             notices.booking_confirmed_notify(booking)
+            notices.booking_changed_notify(
+                booking, event=notices.MOVED, by=by or booking.whanau.user, was=was
+            )
     except IntegrityError as error:
         raise SlotTakenError(nearest_free_slots(slot), booking.student) from error
     return booking
@@ -364,6 +368,7 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
             )
             if by_family:
                 notifications.booking_cancellation_enqueue(booking)
+                notices.booking_changed_notify(booking, event=notices.CANCELLED, by=by)
             else:
                 notices.booking_cancelled_notify(booking=booking, by=by, reason=reason)
     return bool(cancelled)

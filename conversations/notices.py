@@ -10,8 +10,11 @@ own notices are in ``conversations.weekly.notices``.
 - ``booking_cancelled``: the school cancelled a booked time, with its reason. It always comes
   by email (quiet hours still hold it until morning): the family may be on their way.
 
-Nobody is told when a family cancels their own time. Each is written in the transaction of
-the change it tells of (``conversations.services``).
+- ``booking_changed``: for the teacher the time is with: a family booked, moved or cancelled
+  it. In a daily digest unless they choose otherwise; their schedule shows it at once.
+
+Each is written in the transaction of the change it tells of (``conversations.services``,
+``conversations.booking``).
 """
 
 from django.urls import reverse
@@ -20,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from conversations.models import Booking, LearningConversation
-from partnerships.notices import FAMILY, family_of, kind, notify
+from partnerships.models import Rhythm
+from partnerships.notices import FAMILY, STAFF, family_of, kind, notify
 
 CONVERSATION_RECORDED = kind(
     "conversation_recorded",
@@ -50,8 +54,17 @@ BOOKING_CANCELLED = kind(
     always=True,
     order=51,
 ).name
+BOOKING_CHANGED = kind(
+    "booking_changed",
+    audience=STAFF,
+    label=gettext_noop("Families booking, moving or cancelling conversation times with you"),
+    sentence=gettext_noop("%(who)s changed %(student)s’s conversation time: %(what)s"),
+    default=Rhythm.DAILY,
+    order=30,
+).name
 
 WHEN = "l j F, g:i a"  # as the booking pages show a time
+BOOKED, MOVED, CANCELLED = "booked", "moved", "cancelled"
 
 
 def conversation_key(conversation_id: int) -> str:
@@ -121,3 +134,40 @@ def booking_cancelled_notify(*, booking: Booking, by, reason: str) -> None:
         url=reverse("my_bookings"),
         whanau=[member],
     )
+
+
+def _for_host(booking: Booking, host, event: str, was=None) -> str:
+    """What changed, for the teacher: in their language, in the school's time."""
+    with translation.override(host.preferred_language):
+        return _change(booking, host, event, was)
+
+
+def _change(booking: Booking, host, event: str, was) -> str:
+    zone = booking.round.school.zone
+    at = dateformat.format(timezone.localtime(booking.slot.starts_at, zone), WHEN)
+    if event == MOVED and was is not None:
+        before = dateformat.format(timezone.localtime(was.starts_at, zone), WHEN)
+        if booking.slot.host_id != host.pk:
+            return _("moved away from your %(was)s time") % {"was": before}
+        return _("moved from %(was)s to %(when)s") % {"was": before, "when": at}
+    if event == CANCELLED:
+        return _("cancelled their time on %(when)s") % {"when": at}
+    return _("booked %(when)s") % {"when": at}
+
+
+def booking_changed_notify(booking: Booking, *, event: str, by, was=None) -> None:
+    """Tell the teacher the time is with (and, on a move between teachers, the one it left)
+    that a family booked, moved or cancelled it. Once per change."""
+    hosts = {booking.slot.host_id: booking.slot.host}
+    if was is not None:
+        hosts.setdefault(was.host_id, was.host)
+    for host in hosts.values():
+        notify(
+            kind=BOOKING_CHANGED,
+            key=f"booking:{booking.pk}:{event}:{booking.sequence}",
+            student=booking.student,
+            actor=by,
+            title=_for_host(booking, host, event, was),
+            url=reverse("round_detail", args=[booking.round_id]),
+            users=[host],
+        )
