@@ -1,7 +1,7 @@
 """Who may see and change learning conversations, rounds, times, bookings and requests: built
 on the students a person may see (``partnerships.access``)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from conversations.models import (
     Booking,
@@ -35,11 +35,36 @@ def conversations_managed_by(user) -> QuerySet:
 
 
 def rounds_managed_by(user) -> QuerySet:
-    """Any leader or teacher of a school may open a round there and offer times in it."""
+    """The rounds of the schools a person works at: any of their staff may see them and offer
+    times in them; opening one is for leaders (``conversations.rounds.round_create``)."""
 
     if not signed_in(user):
         return ConversationRound.objects.none()
     return ConversationRound.objects.filter(school_id__in=staff_school_ids(user))
+
+
+def rounds_of_whanau(user) -> QuerySet:
+    """Rounds for a whānau member's tamariki: at their school, for the whole school or one of
+    their classes, open for booking or not (their booking page says when booking opens)."""
+
+    if not signed_in(user):
+        return ConversationRound.objects.none()
+    tamariki = Student.objects.filter(pk__in=own_whanau_links(user).values("student_id"))
+    chosen = ConversationRound.classes.through.objects.filter(conversationround=OuterRef("pk"))
+    return ConversationRound.objects.filter(
+        ~Exists(chosen) | Exists(chosen.filter(classroom__in=tamariki.values("classroom_id"))),
+        school_id__in=tamariki.values("school_id"),
+    )
+
+
+def slots_offered_to(user) -> QuerySet:
+    """Times in those rounds with the teachers of a member's tamariki, past or to come, open
+    for booking or not: so a page can say why one can't be booked now."""
+
+    if not signed_in(user):
+        return Slot.objects.none()
+    tamariki = Student.objects.filter(pk__in=own_whanau_links(user).values("student_id"))
+    return Slot.objects.filter(round__in=rounds_of_whanau(user), host__in=teachers_of(tamariki))
 
 
 def slots_bookable_by(user) -> QuerySet:
@@ -56,11 +81,15 @@ def slots_bookable_by(user) -> QuerySet:
 
 
 def _household_scope(user) -> Q:
-    """Bookings of the household a whānau member lives in (or that they made themself), for
-    tamariki they still have access to. Separated households each book, and neither sees the
-    other's booking or needs."""
+    """Bookings of the household a whānau member lives in now, for tamariki they still have
+    access to: separated households each book, and neither sees the other's booking or needs.
+    A parent who moves out leaves the old household's bookings behind. A joint booking (no
+    household) belongs to whoever booked it and the household they live in."""
+    households = own_household_ids(user)
     return Q(
-        Q(whanau__user=user) | Q(household_id__in=own_household_ids(user)),
+        Q(household_id__in=households)
+        | Q(household__isnull=True)
+        & (Q(whanau__user=user) | Q(whanau__household_id__in=households)),
         student__in=own_whanau_links(user).values("student_id"),
     )
 

@@ -20,7 +20,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from conversations import notices, notifications
-from conversations.access import rounds_managed_by
+from conversations.access import own_bookings, rounds_managed_by
 from conversations.models import Booking, ConversationRound, Place, Slot, TimeRequest
 from partnerships import audit
 from partnerships.access import teachers_of
@@ -309,7 +309,9 @@ def booking_move(*, booking: Booking, slot: Slot, details: dict | None = None, b
                 student=booking.student,
                 summary=summary,
             )
-            notifications.booking_confirmation_enqueue(booking)
+            notifications.booking_confirmation_enqueue(
+                booking, moved_from=was.starts_at if slot.pk != was.pk else None
+            )
             notices.booking_confirmed_notify(booking)
             notices.booking_changed_notify(
                 booking, event=notices.MOVED, by=by or booking.whanau.user, was=was
@@ -320,12 +322,9 @@ def booking_move(*, booking: Booking, slot: Slot, details: dict | None = None, b
 
 
 def is_family_of(booking: Booking, user: User) -> bool:
-    """Whether ``user`` booked this time or lives in the household it belongs to."""
-    if booking.whanau.user_id == user.pk:
-        return True
-    return booking.household_id is not None and (
-        WhanauMember.objects.filter(user=user, household_id=booking.household_id).exists()
-    )
+    """Whether ``user`` lives in the household the booking belongs to (the rule of
+    ``conversations.access.own_bookings``): for a joint booking, the booker's household."""
+    return own_bookings(user).filter(pk=booking.pk).exists()
 
 
 def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
@@ -366,8 +365,10 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
                 student=booking.student,
                 summary=summary,
             )
+            # Its email carries the calendar file that takes the time out of their calendar,
+            # with the school's reason when the school cancelled.
+            notifications.booking_cancellation_enqueue(booking, reason="" if by_family else reason)
             if by_family:
-                notifications.booking_cancellation_enqueue(booking)
                 notices.booking_changed_notify(booking, event=notices.CANCELLED, by=by)
             else:
                 notices.booking_cancelled_notify(booking=booking, by=by, reason=reason)

@@ -222,6 +222,32 @@ class ConversationRound(models.Model):
         )
 
 
+class BookingNudge(models.Model):
+    """A leader's or teacher's request to remind the whānau still to book in a round (of one
+    class, or all they may). Kept in the database so the request outlives a broker outage:
+    the task is handed only its id, and a beat sweep finishes any request whose task never
+    came or stopped part-way."""
+
+    round = models.ForeignKey(ConversationRound, on_delete=models.CASCADE, related_name="nudges")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A class deleted takes its request with it: one class's reminder never widens to all.
+    classroom = models.ForeignKey(
+        "partnerships.Classroom", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to remind families to book")
+        verbose_name_plural = _("requests to remind families to book")
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.asked_at:%Y-%m-%d %H:%M})"
+
+
 class SlotQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(starts_at__gt=timezone.now())
@@ -350,14 +376,14 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{self.whanau} — {self.slot}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("booking_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         # The slot's round, kept on the booking so the database can hold the rules per round.
         if self.round_id is None:
             self.round_id = self.slot.round_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking_detail", args=[self.pk])
 
 
 class TimeRequest(models.Model):
@@ -400,6 +426,7 @@ from conversations.weekly.models import (  # noqa: E402  registered with this ap
 
 __all__ = [
     "Booking",
+    "BookingNudge",
     "ConversationRound",
     "LearningConversation",
     "Place",

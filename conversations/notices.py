@@ -7,8 +7,10 @@ own notices are in ``conversations.weekly.notices``.
   summary, never the staff-only notes.
 - ``booking_confirmed``: a time booked (or moved), on the home page of whoever booked it. The
   booking's own email has told them already, so this one is never emailed.
-- ``booking_cancelled``: the school cancelled a booked time, with its reason. It always comes
-  by email (quiet hours still hold it until morning): the family may be on their way.
+- ``booking_cancelled``: the school cancelled a booked time, with its reason, on the home page
+  of whoever booked it. Its email is the booking's own cancellation
+  (``conversations.notifications``), which carries the calendar file that takes the time out
+  of their calendar, so this one is never emailed.
 
 - ``booking_changed``: for the teacher the time is with: a family booked, moved or cancelled
   it. In a daily digest unless they choose otherwise; their schedule shows it at once.
@@ -133,6 +135,7 @@ def booking_cancelled_notify(*, booking: Booking, by, reason: str) -> None:
         excerpt=reason,
         url=reverse("my_bookings"),
         whanau=[member],
+        email=False,
     )
 
 
@@ -171,3 +174,37 @@ def booking_changed_notify(booking: Booking, *, event: str, by, was=None) -> Non
             url=reverse("round_detail", args=[booking.round_id]),
             users=[host],
         )
+
+
+# Reminders to book -------------------------------------------------------------------------
+# ``booking_nudge``: the school asks whānau with access to a child who has no time booked in a
+# round (their household has none, where each household books its own) to book one. Once per
+# reader, child and round, at each reader's rhythm and outside their quiet hours.
+
+BOOKING_NUDGE = kind(
+    "booking_nudge",
+    audience=FAMILY,
+    label=gettext_noop("Reminders to book a conversation time"),
+    sentence=gettext_noop("%(who)s asks you to book a conversation time for %(student)s: %(what)s"),
+    order=52,
+).name
+
+
+def nudge_key(round_id: int, student_id: int | str) -> str:
+    """A reminder's key: with its reader, once per child per round (``student_id`` empty: the
+    start every key of the round shares)."""
+    return f"round:{round_id}:nudge:{student_id}"
+
+
+def booking_nudge_notify(*, conversation_round, student, by, whanau) -> list:
+    """Remind these whānau members of the child to book a time in the round, with the round's
+    booking page; those reminded for the child in this round before are not told again."""
+    return notify(
+        kind=BOOKING_NUDGE,
+        key=nudge_key(conversation_round.pk, student.pk),
+        student=student,
+        actor=by,
+        title=conversation_round.title,
+        url=reverse("round_book", args=[conversation_round.pk]),
+        whanau=whanau,
+    )

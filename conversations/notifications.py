@@ -1,11 +1,13 @@
-"""Emails about booked conversations: the confirmation, and the reminder the day before.
+"""Emails about booked conversations: the confirmation (again after a move), the reminder the
+day before, and the word that a time is cancelled.
 
-Both are outbox rows (``partnerships.outbox``): the confirmation is written with the booking,
-the reminder by the hourly beat for bookings whose conversation is the next day. Each goes to
-the whānau member who booked, in their language, with the time shown in the school's time zone
-and the booking attached as a calendar file. Each is built when it is sent, from the booking
-as it is then: a cancelled booking, or a person since marked "no access / no contact", gets
-nothing.
+Each is an outbox row (``partnerships.outbox``) for the whānau member who booked, in their
+language, with the time shown in the school's time zone and the booking attached as a calendar
+file (``conversations.calendar``): one event, which a move updates and a cancellation takes
+out. The confirmation and the cancellation are written with the change; the reminder by the
+hourly beat for bookings whose conversation is the next day. Each is built when it is sent,
+from the booking as it is then: a person since marked "no access / no contact", or with no
+email address, gets nothing; nor is a cancelled booking confirmed or reminded.
 """
 
 import datetime
@@ -14,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from conversations.calendar import booking_ics
+from conversations.calendar import booking_ics, location
 from conversations.models import Booking
 from partnerships import mail, outbox
-from partnerships.models import OutboxEmail, WhanauLink
+from partnerships.models import OutboxEmail, Rhythm, WhanauLink
+from partnerships.notices import send_time
 
 CONFIRMED = "booking_confirmed"
 REMINDER = "booking_reminder"
@@ -28,6 +31,8 @@ REMINDER_UNTIL = datetime.timedelta(hours=36)
 # Why an email did not go, for staff (stored untranslated, shown in the reader's language).
 GONE = gettext_noop("The booking no longer exists.")
 CANCELLED = gettext_noop("The booking was cancelled.")
+NOT_CANCELLED = gettext_noop("The booking was not cancelled.")
+SUPERSEDED = gettext_noop("The booking changed again; the newer confirmation goes instead.")
 NO_ACCESS = gettext_noop("This person is no longer linked to the student with access.")
 NO_EMAIL = gettext_noop("The school has no email address for this person.")
 BEGUN = gettext_noop("The conversation had already begun.")
@@ -49,25 +54,44 @@ def _instant(at: datetime.datetime) -> str:
     return at.astimezone(datetime.UTC).isoformat()
 
 
-def booking_confirmation_enqueue(booking: Booking) -> bool:
-    """Write the confirmation in the booking's transaction: one per booking, however often
-    (False when it was written already)."""
+def booking_confirmation_enqueue(
+    booking: Booking, *, moved_from: datetime.datetime | None = None
+) -> bool:
+    """Write the confirmation in the booking's transaction: one per booking and sequence,
+    however often (False when it was written already). ``moved_from``: the time it had
+    before a move, which the email names."""
+    params = {"booking": booking.pk, "sequence": booking.sequence}
+    if moved_from is not None:
+        params["moved_from"] = _instant(moved_from)
     return outbox.enqueue(
         kind=CONFIRMED,
         key=_confirmation_key(booking.pk, booking.sequence),
-        params={"booking": booking.pk},
-        school=booking.slot.round.school_id,
+        params=params,
+        school=booking.round.school_id,
     )
 
 
-def booking_cancellation_enqueue(booking: Booking) -> bool:
-    """Write the family's word that their time is cancelled (with the calendar file that takes
-    it out of their calendar), in the cancellation's transaction."""
+def booking_cancellation_enqueue(booking: Booking, *, reason: str = "") -> bool:
+    """Write the family's word that their time is cancelled, with the calendar file that takes
+    it out of their calendar, in the cancellation's transaction; once per booking.
+
+    ``reason`` is the school's, when its staff cancelled (they always say why): that email
+    waits out the reader's quiet hours, as the school's notices do. A family cancelling
+    their own time is answered at once.
+    """
+    params = {"booking": booking.pk}
+    send_after = None
+    if reason:
+        params["reason"] = reason
+        now = timezone.now()
+        at = send_time(booking.whanau, Rhythm.INSTANT, now=now, zone=booking.round.school.zone)
+        send_after = at if at and at > now else None
     return outbox.enqueue(
         kind=CANCELLED_KIND,
         key=f"booking-cancelled:{booking.pk}",
-        params={"booking": booking.pk},
+        params=params,
         school=booking.round.school_id,
+        send_after=send_after,
     )
 
 
@@ -88,7 +112,7 @@ def booking_reminders_due(now: datetime.datetime | None = None):
 def booking_reminders_enqueue(now: datetime.datetime | None = None) -> int:
     """Write a reminder for each booking due one; how many are due. A booking already
     written keeps its row, so the hourly run can repeat or overlap."""
-    due = booking_reminders_due(now).values_list("pk", "slot__starts_at", "slot__round__school_id")
+    due = booking_reminders_due(now).values_list("pk", "slot__starts_at", "round__school_id")
     rows = [
         OutboxEmail(
             kind=REMINDER,
@@ -103,17 +127,18 @@ def booking_reminders_enqueue(now: datetime.datetime | None = None) -> int:
     return len(rows)
 
 
-def _load(params: dict) -> Booking:
-    """The booking, if an email about it should still go to the person who booked it."""
+def _load(params: dict, *, cancelled: bool = False) -> Booking:
+    """The booking, if an email about it should still go to the person who booked it: a
+    standing booking for a confirmation or reminder, a cancelled one for its cancellation."""
     booking = (
-        Booking.objects.select_related("slot__round__school", "slot__host", "student", "whanau")
+        Booking.objects.select_related("round__school", "slot__host", "student", "whanau")
         .filter(pk=params["booking"])
         .first()
     )
     if booking is None:
         raise outbox.NotToSendError(GONE)
-    if booking.cancelled_at is not None:
-        raise outbox.NotToSendError(CANCELLED)
+    if (booking.cancelled_at is not None) != cancelled:
+        raise outbox.NotToSendError(NOT_CANCELLED if cancelled else CANCELLED)
     if not booking.whanau.email:
         raise outbox.NotToSendError(NO_EMAIL)
     if (
@@ -125,31 +150,34 @@ def _load(params: dict) -> Booking:
     return booking
 
 
-def _compose(booking: Booking, *, template: str):
+def _compose(booking: Booking, *, template: str, **extra):
     """The email for one booking, with its calendar file, in the reader's language and zone."""
     slot = booking.slot
-    school = slot.round.school
+    school = booking.round.school
     whanau = booking.whanau
     tz = school.zone
     language = whanau.preferred_language
+    with translation.override(language):
+        where = location(booking)
+        ics = booking_ics(booking)
     context = {
         "booking": booking,
         "name": whanau.name,
         "student": booking.student.display_name,
         "school": school,
-        "round": slot.round,
+        "round": booking.round,
         "host": slot.host.get_full_name() or str(slot.host),
         "starts_at": timezone.localtime(slot.starts_at, tz),
         "ends_at": timezone.localtime(slot.ends_at, tz),
+        "where": where,
         "url": mail.absolute_url(reverse("booking_detail", args=[booking.pk])),
+        **extra,
     }
     # The date filter shows times in the active zone: make that the school's.
     with timezone.override(tz):
         message = mail.compose(
             template=template, to=whanau.email, language=language, context=context
         )
-    with translation.override(language):
-        ics = booking_ics(booking)
     message.attach("conversation.ics", ics, "text/calendar")
     return message
 
@@ -164,9 +192,24 @@ def _reminder_sent(params: dict, at: datetime.datetime) -> None:
 
 @outbox.KINDS.register(CONFIRMED, sent=_confirmation_sent)
 def booking_confirmation_email(params: dict):
-    """The family's confirmation: the time, who with, where, and a calendar file."""
+    """The family's confirmation: the time, who with, where, and a calendar file. After a
+    move it says the time has moved, and its file updates the event already in their
+    calendar; one written before a later change gives way to that change's."""
     booking = _load(params)
-    return _compose(booking, template="conversations/email/booking_confirmed")
+    if params.get("sequence", booking.sequence) != booking.sequence:
+        raise outbox.NotToSendError(SUPERSEDED)
+    moved_from = params.get("moved_from")
+    was = None
+    if moved_from:
+        was = timezone.localtime(
+            datetime.datetime.fromisoformat(moved_from), booking.round.school.zone
+        )
+    return _compose(
+        booking,
+        template="conversations/email/booking_confirmed",
+        changed=booking.sequence > 0,
+        was=was,
+    )
 
 
 @outbox.KINDS.register(REMINDER, sent=_reminder_sent)
@@ -178,3 +221,16 @@ def booking_reminder_email(params: dict):
     if booking.slot.starts_at <= timezone.now():
         raise outbox.NotToSendError(BEGUN)
     return _compose(booking, template="conversations/email/booking_reminder")
+
+
+@outbox.KINDS.register(CANCELLED_KIND)
+def booking_cancellation_email(params: dict):
+    """The family's word that their time is cancelled, with the school's reason when the
+    school cancelled it, and a calendar file that takes the event out of their calendar."""
+    booking = _load(params, cancelled=True)
+    return _compose(
+        booking,
+        template="conversations/email/booking_cancelled",
+        reason=params.get("reason", ""),
+        book_url=mail.absolute_url(reverse("my_bookings")),
+    )

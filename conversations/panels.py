@@ -1,10 +1,12 @@
 """What conversations adds to other apps' pages: a student's learning conversations, and a
 conversation time waiting for whānau to book."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from conversations.access import own_bookings, slots_bookable_by
+from conversations.models import Booking
 from partnerships.access import own_whanau_links, teacher_ids_by_student
 from partnerships.pages import STUDENT_LINKS, WAITING, Waiting
 
@@ -34,11 +36,17 @@ def conversation_times(request, roles) -> list[Waiting] | None:
     if not free:
         return None
     teachers = teacher_ids_by_student([link.student_id for link in links])
+    rounds = {each[0] for each in free}
+    # Their household's times; and in a joint round, the child's one time, whoever booked it.
     booked = set(
-        own_bookings(request.user)
-        .active()
-        .filter(slot__round_id__in={each[0] for each in free})
-        .values_list("student_id", "slot__round_id")
+        Booking.objects.active()
+        .filter(
+            Q(pk__in=own_bookings(request.user).values("pk"))
+            | Q(household__isnull=True, round__per_household=False),
+            round_id__in=rounds,
+            student_id__in=[link.student_id for link in links],
+        )
+        .values_list("student_id", "round_id")
     )
     waiting = {}
     for link in links:

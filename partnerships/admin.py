@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import (
     AuditEvent,
+    Household,
     Invitation,
     School,
     Staff,
@@ -74,7 +75,40 @@ class WhanauMemberAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     list_select_related = ["school"]
     autocomplete_fields = ["user"]
+    raw_id_fields = ["household"]
     inlines = [WhanauLinkInline]
+
+
+class HouseholdMemberInline(admin.TabularInline):
+    model = WhanauMember
+    fields = ["name", "email"]
+    readonly_fields = ["name", "email"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    """Staff say who lives with whom on a student's whānau page; here a household is named.
+    It is never deleted: its bookings would lose whose they are."""
+
+    list_display = ["__str__", "school", "created_at"]
+    list_filter = ["school"]
+    search_fields = ["name", "members__name"]
+    list_select_related = ["school"]
+    fields = ["school", "name"]
+    readonly_fields = ["school"]
+    inlines = [HouseholdMemberInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Invitation)

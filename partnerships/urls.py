@@ -6,6 +6,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("school/staff/", staff.school_staff, name="school_staff"),
     path("school/whanau/", whanau.school_whanau, name="school_whanau"),
+    path("school/households/", whanau.school_households, name="school_households"),
     path("school/two-factor/", two_factor.school_two_factor, name="school_two_factor"),
     path("students/", students.school_students, name="school_students"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
@@ -13,6 +14,11 @@ urlpatterns = [
     path("students/<int:pk>/card/", students.student_card, name="student_card"),
     path("students/<int:pk>/history/", students.student_history, name="student_history"),
     path("students/<int:pk>/whanau/", whanau.student_whanau, name="student_whanau"),
+    path(
+        "students/<int:pk>/whanau/household/",
+        whanau.student_household,
+        name="student_household",
+    ),
     path(
         "students/<int:pk>/whanau/<int:link_pk>/", whanau.whanau_link_edit, name="whanau_link_edit"
     ),

@@ -93,40 +93,112 @@ def test_celery_uses_redis_when_configured():
         assert conn.transport.driver_type == "redis"
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_families_booking_one_time_at_once(world):
-    """Two families press “Book” on the same time at the same moment: exactly one gets it."""
-    from conversations import services as booking_services
-    from conversations.models import Booking
-    from tests import factories
+def _at_once(posts) -> list:
+    """Send each ``(client, url, data)`` from its own thread, released together, each with
+    its own database connection: real parallel requests, as two phones pressing Book."""
+    barrier = threading.Barrier(len(posts))
+    responses = [None] * len(posts)
 
-    assert connection.vendor == "postgresql"
-    slot = factories.SlotFactory(
-        round=factories.RoundFactory(school=world.school), host=world.teacher
-    )
-    # Two families, one child each in the same class.
-    families = [
-        (world.student, world.link.whanau),
-        (world.classmate, factories.WhanauLinkFactory(student=world.classmate).whanau),
-    ]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def book(student, whanau):
+    def send(index, client, url, data):
         try:
             barrier.wait()
-            booking_services.booking_create(slot=slot, student=student, whanau=whanau, details={})
-            outcomes.append("booked")
-        except booking_services.SlotTakenError:
-            outcomes.append("taken")
+            responses[index] = client.post(url, data)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=book, args=family) for family in families]
+    threads = [
+        threading.Thread(target=send, args=(index, *post)) for index, post in enumerate(posts)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["booked", "taken"]
+    return responses
+
+
+def _signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page", ["round_book", "slot_book"])
+def test_two_families_booking_one_time_at_once(world, page):
+    """Two families press “Book” on the same time at the same moment: exactly one gets it, and
+    the other is told on the page at once, with the nearest free time to choose instead."""
+    from django.urls import reverse
+
+    from conversations.booking_forms import seen_value
+    from conversations.models import Booking
+    from tests import factories
+
+    assert connection.vendor == "postgresql"
+    conversation_round = factories.RoundFactory(school=world.school)
+    slot = factories.SlotFactory(round=conversation_round, host=world.teacher)
+    free = factories.SlotFactory(round=conversation_round, host=world.teacher)
+    # Two families, one child each in the same class.
+    other = factories.WhanauLinkFactory(student=world.classmate)
+    posts = []
+    for student, user in ((world.student, world.whanau), (world.classmate, other.whanau.user)):
+        if page == "round_book":
+            url = reverse("round_book", args=[conversation_round.pk])
+            data = {"action": "book", "how": "in_person", f"time-{student.pk}": seen_value(slot)}
+        else:
+            url = reverse("slot_book", args=[slot.pk, student.pk])
+            data = {"how": "in_person"}
+        posts.append((_signed_in(user), url, data))
+
+    responses = _at_once(posts)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    (told,) = [r.content.decode() for r in responses if r.status_code == 200]
+    assert "someone has just booked" in told
+    if page == "round_book":
+        assert "The nearest free times are marked" in told
+    else:
+        assert reverse("slot_book", args=[free.pk, world.classmate.pk]) in told or (
+            reverse("slot_book", args=[free.pk, world.student.pk]) in told
+        )
     assert Booking.objects.active().filter(slot=slot).count() == 1
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_of_one_household_booking_one_child_at_once(world):
+    """Two people of one household book the same child at the same moment, at different
+    times: one booking is made, and the other is told the household already has a time."""
+    from django.urls import reverse
+
+    from conversations.booking_forms import seen_value
+    from conversations.models import Booking
+    from partnerships.households import household_of
+    from tests import factories
+
+    assert connection.vendor == "postgresql"
+    conversation_round = factories.RoundFactory(school=world.school)
+    times = [factories.SlotFactory(round=conversation_round, host=world.teacher) for _ in range(2)]
+    mere = factories.WhanauMemberFactory(
+        school=world.school, household=household_of(world.link.whanau), name="Mere"
+    )
+    factories.WhanauLinkFactory(student=world.student, whanau=mere)
+    url = reverse("round_book", args=[conversation_round.pk])
+    posts = [
+        (
+            _signed_in(user),
+            url,
+            {"action": "book", "how": "in_person", f"time-{world.student.pk}": seen_value(slot)},
+        )
+        for user, slot in zip((world.whanau, mere.user), times, strict=True)
+    ]
+
+    responses = _at_once(posts)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    (told,) = [r.content.decode() for r in responses if r.status_code == 200]
+    assert "Your household already has a time for" in told
+    assert Booking.objects.filter(student=world.student).count() == 1

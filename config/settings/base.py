@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.send_booking_reminders",
         "schedule": crontab(minute=20),
     },
+    # Reminders to book asked for while the broker was down, or left part-way.
+    "booking-nudges-unfinished": {
+        "task": "conversations.tasks.finish_booking_nudges",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 LOGGING = {

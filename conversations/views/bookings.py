@@ -1,13 +1,19 @@
-"""Booking conversation times, for whānau: the open times for each of their tamariki, booking,
-moving and cancelling a time, and asking for another. (Staff's side is ``views.rounds``.)"""
+"""Booking conversation times, for whānau: every child's time in one visit (siblings back to
+back), one time on its own or moving a booked one, and the household's bookings. (Staff's
+side is ``views.rounds``.)
 
-import itertools
+What the family typed is never lost to a refusal: a time taken a moment before, a form left
+open while the school changed something, or a need half filled in brings the page back with
+their choices and needs as they were, and says what happened and to which child.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,119 +21,132 @@ from conversations import booking as services
 from conversations.access import (
     bookings_visible_to,
     own_bookings,
+    rounds_of_whanau,
     slots_bookable_by,
+    slots_offered_to,
     time_requests_visible_to,
 )
-from conversations.forms import (
+from conversations.booking_forms import (
     BookingForm,
     TimeRequestForm,
+    an_id,
+    has_moved,
+    needs_from,
 )
-from conversations.models import ConversationRound
-from partnerships.access import (
-    own_whanau_links,
-    teacher_ids_by_student,
-    whanau_only,
-)
+from conversations.models import Booking, Slot
+from conversations.views.round_page import RoundPage, when, window_of
+from partnerships.access import own_whanau_links, whanau_only
 from partnerships.submissions import once_per_form
-
-# Booking (whānau) ------------------------------------------------------------------
-
-
-@require_safe
-@whanau_only
-def my_bookings(request):
-    """A whānau member's conversation times, and the open times they can book."""
-    bookings = (
-        own_bookings(request.user)
-        .active()
-        .select_related("slot__host", "student")
-        .order_by("slot__starts_at")
-    )
-    rounds = ConversationRound.objects.filter(
-        pk__in=slots_bookable_by(request.user).values("round_id")
-    )
-    requests = time_requests_visible_to(request.user).select_related("student", "round")
-    return render(
-        request,
-        "conversations/my_bookings.html",
-        {"bookings": bookings, "rounds": rounds, "requests": requests},
-    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form
 def round_book(request, pk: int):
-    """Open times for each of my tamariki with their teachers, side by side to book together."""
-    slots = slots_bookable_by(request.user).filter(round_id=pk)
-    conversation_round = get_object_or_404(
-        ConversationRound.objects.filter(pk__in=slots.values("round_id")), pk=pk
-    )
-    links = list(own_whanau_links(request.user).select_related("student", "whanau"))
-    teachers = teacher_ids_by_student([link.student_id for link in links])
-    children = []
-    slots = list(slots.with_booking_state().select_related("host"))
-    for link in links:
-        own = [slot for slot in slots if slot.host_id in teachers[link.student_id]]
-        by_day = [
-            (day, list(day_slots))
-            for day, day_slots in itertools.groupby(own, key=lambda s: s.starts_at.date())
-        ]
-        children.append({"link": link, "days": by_day})
-    form = TimeRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        link = next(
-            (
-                c["link"]
-                for c in children
-                if str(c["link"].student_id) == request.POST.get("student")
-            ),
-            None,
-        )
-        if link is None:
-            raise Http404
-        services.time_request_create(
-            conversation_round=conversation_round,
-            student=link.student,
-            whanau=link.whanau,
-            message=form.cleaned_data["message"],
-        )
-        messages.success(request, _("Thank you. The teacher will answer your request."))
-        return redirect("my_bookings")
+    """Each of my tamariki's free times with their own teachers, to book together with what
+    we need said once; suggested times back to back; and asking for another time."""
+    page = RoundPage(request, pk)
+    posted = request.POST if request.method == "POST" else None
+    booking = posted is not None and posted.get("action") == "book"
+    form = BookingForm(posted if booking else None, ways=page.ways(), initial=page.needs())
+    ask = TimeRequestForm(posted if posted is not None and not booking else None)
+    if posted is not None and not page.window:
+        if booking:
+            if (booked := page.book(request, form)) is not None:
+                names = ", ".join(b.student.display_name for b in booked)
+                messages.success(
+                    request,
+                    _("Booked for %(names)s. We’ve emailed you the details and a calendar file.")
+                    % {"names": names},
+                )
+                return redirect("my_bookings")
+        elif ask.is_valid():
+            child = next(
+                (c for c in page.children if str(c.student.pk) == posted.get("student")), None
+            )
+            if child is None:
+                raise Http404
+            services.time_request_create(
+                conversation_round=page.round,
+                student=child.student,
+                whanau=child.link.whanau,
+                message=ask.cleaned_data["message"],
+            )
+            messages.success(request, _("Thank you. The teacher will answer your request."))
+            return redirect("my_bookings")
+    picked = page.take(request.GET.getlist("take")) if posted is None else []
     return render(
         request,
         "conversations/round_book.html",
-        {"round": conversation_round, "children": children, "form": form},
+        {
+            "round": page.round,
+            "window": page.window,
+            "refused": posted is not None and bool(page.window),
+            "children": page.children,
+            "to_book": page.to_book,
+            "suggestions": page.suggestions() if not page.window else [],
+            "picked": picked,
+            "move": an_id(request.GET.get("move", "")),
+            "needs": form,
+            "form": ask,
+        },
     )
+
+
+def _stale(request, *, slot: Slot, student, moving: Booking | None) -> str:
+    """What changed since the form was opened, in words, or "" if nothing did: the time
+    itself, or the child's booking (moved, cancelled, or made by someone else at home)."""
+    seen = request.POST.get("seen")
+    if seen is not None and (an_id(seen) is None or has_moved(slot, an_id(seen))):
+        return _(
+            "This time has changed since the page was opened: it is now %(when)s. Check it and "
+            "press Book again."
+        ) % {"when": when(slot)}
+    if "booking" not in request.POST:
+        return ""
+    expected = str(moving.pk) if moving else ""
+    if request.POST["booking"] == expected:
+        return ""
+    if moving is None:
+        return _(
+            "The time for %(name)s was cancelled since the page was opened. Press Book to book "
+            "this time instead."
+        ) % {"name": student.display_name}
+    return _(
+        "Since the page was opened, a time for %(name)s has been booked: %(when)s, by %(who)s. "
+        "Press Book again to move it to this time."
+    ) % {"name": student.display_name, "when": when(moving.slot), "who": moving.whanau.name}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form
 def slot_book(request, pk: int, student_pk: int):
-    """Book one time for one child, saying how to meet and what would help."""
-    slot = get_object_or_404(slots_bookable_by(request.user).select_related("host", "round"), pk=pk)
+    """Book one time for one child, or move their booked time here, saying how to meet and
+    what would help: what is typed here is what the teacher sees, moved or not."""
+    slot = get_object_or_404(slots_offered_to(request.user).select_related("host", "round"), pk=pk)
     link = get_object_or_404(
         own_whanau_links(request.user).select_related("student", "whanau"), student_id=student_pk
     )
     member = link.whanau
-    form = BookingForm(
-        request.POST or None,
-        initial={
-            "needs_childcare": member.needs_childcare,
-            "needs_interpreter": member.needs_interpreter,
-            "interpreter_language": member.interpreter_language,
-        },
+    household = list(
+        own_bookings(request.user)
+        .active()
+        .filter(round_id=slot.round_id)
+        .select_related("slot", "whanau")
+        .order_by("pk")
     )
+    moving = next((b for b in household if b.student_id == link.student_id), None)
+    source = moving or (household[-1] if household else member)
+    posted = request.POST if request.method == "POST" else None
+    form = BookingForm(posted, ways=services.ways_for(slot, slot.round), initial=needs_from(source))
+    window = window_of(slot.round) or ("passed" if slot.starts_at <= timezone.now() else "")
     alternatives = []
-    if request.method == "POST" and form.is_valid():
-        moving = (
-            own_bookings(request.user)
-            .active()
-            .filter(student=link.student, round=slot.round)
-            .first()
-        )
+    if posted is not None and form.is_valid():
+        stale = _stale(request, slot=slot, student=link.student, moving=moving)
         try:
+            if stale:
+                raise ValidationError(stale)
             if moving is not None:
                 booking = services.booking_move(
                     booking=moving, slot=slot, details=form.cleaned_data, by=request.user
@@ -142,30 +161,74 @@ def slot_book(request, pk: int, student_pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Booked. We’ve emailed you the details and a calendar file.")
-            )
+            if moving is not None:
+                done = _("Moved. We’ve emailed you the new time and a calendar file.")
+            else:
+                done = _("Booked. We’ve emailed you the details and a calendar file.")
+            messages.success(request, done)
             return redirect("booking_detail", pk=booking.pk)
     return render(
         request,
         "conversations/slot_book.html",
-        {"slot": slot, "student": link.student, "form": form, "alternatives": alternatives},
+        {
+            "slot": slot,
+            "student": link.student,
+            "moving": moving,
+            "window": window,
+            "form": form,
+            "alternatives": alternatives,
+        },
+    )
+
+
+@require_safe
+@whanau_only
+def my_bookings(request):
+    """A household's conversation times to come, the rounds to book in, and requests."""
+    bookings = (
+        own_bookings(request.user)
+        .active()
+        .filter(slot__starts_at__gt=timezone.now())
+        .select_related("slot__host", "slot__round", "student", "whanau")
+        .order_by("slot__starts_at", "pk")
+    )
+    now = timezone.now()
+    rounds = (
+        rounds_of_whanau(request.user)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), is_open=True)
+        .filter(
+            Q(opens_at__gt=now)
+            | Exists(slots_bookable_by(request.user).filter(round_id=OuterRef("pk")))
+        )
+        .order_by("-created_at")
+    )
+    requests = time_requests_visible_to(request.user).select_related("student", "round")
+    return render(
+        request,
+        "conversations/my_bookings.html",
+        {"bookings": bookings, "rounds": rounds, "requests": requests, "now": now},
     )
 
 
 @require_safe
 @login_required
 def booking_detail(request, pk: int):
+    """One booked time: when, with whom, how to meet (the meeting link only here, for the
+    household and the child's staff), what would help, and who booked it."""
     booking = get_object_or_404(
-        bookings_visible_to(request.user).select_related(
-            "slot__host", "slot__round", "student", "whanau"
-        ),
+        bookings_visible_to(request.user)
+        .select_related("slot__host", "slot__round__school", "student", "whanau")
+        .annotate(is_mine=Exists(own_bookings(request.user).filter(pk=OuterRef("pk")))),
         pk=pk,
     )
     return render(
         request,
         "conversations/booking_detail.html",
-        {"booking": booking, "is_mine": booking.whanau.user_id == request.user.pk},
+        {
+            "booking": booking,
+            "is_mine": booking.is_mine,
+            "is_upcoming": booking.slot.starts_at > timezone.now(),
+        },
     )
 
 

@@ -12,7 +12,8 @@ nothing. The apps above add their part for the demo school (goals,
 conversations, weekly updates) as ``STEPS`` registered in their
 ``AppConfig.ready``; ``manage.py seed_demo`` runs ``seed()`` and then them.
 
-- ``constants``: the demo school, its classes, the Kingi whānau, the logins.
+- ``constants``: the demo school, its classes, the Kingi whānau and their two households,
+  the logins.
 - ``names``, ``words``: the made-up names and words people are drawn from.
 - ``families``: planning a school's classes and families on paper.
 - ``school``: building a planned school in bulk.
@@ -31,6 +32,7 @@ from partnerships.demo.constants import (
     DEMO_TIMEZONE,
     LEADER_EMAIL,
     MIN_STUDENTS,
+    SEPARATED_EMAIL,
     TEACHER_EMAIL,
     WHANAU_EMAIL,
     DemoError,
@@ -50,6 +52,7 @@ __all__ = [
     "DEMO_TIMEZONE",
     "LEADER_EMAIL",
     "MIN_STUDENTS",
+    "SEPARATED_EMAIL",
     "STEPS",
     "TEACHER_EMAIL",
     "WHANAU_EMAIL",

@@ -1,4 +1,5 @@
-"""The demo's fixed facts (school, classes, the Kingi whānau, printed logins), result and error."""
+"""The demo's fixed facts (school, classes, the Kingi whānau and their households, printed
+logins), result and error."""
 
 from dataclasses import dataclass, field
 
@@ -12,6 +13,8 @@ DEMO_CARD_CODE = "TAKAHE26"  # takahē; only letters and digits from CARD_ALPHAB
 LEADER_EMAIL = "tumuaki@kowhai.example"
 TEACHER_EMAIL = "kaiako@kowhai.example"
 WHANAU_EMAIL = "whanau@kowhai.example"
+# Tamati's father, who lives apart from Huia: the demo's second household of one child.
+SEPARATED_EMAIL = "whanau2@kowhai.example"
 CARD_URL = "http://127.0.0.1:8000/card/"
 
 BATCH = 500
@@ -60,11 +63,22 @@ DEMO_CHILDREN = [
     },
 ]
 DEMO_SURNAME = "Kingi"
+# Huia and her father Rāwiri (Koro to the tamariki) live together: one household, which
+# shares its conversation times.
 DEMO_ADULTS = [
     # (first name, gender, relationship, email or None)
     ("Huia", "f", WhanauLink.Relationship.MOTHER, WHANAU_EMAIL),
-    ("Rāwiri", "m", WhanauLink.Relationship.FATHER, None),
+    ("Rāwiri", "m", WhanauLink.Relationship.GRANDPARENT, None),
 ]
+# Tamati's father lives in another household, with his own login: he books his own
+# conversation for Tamati, and neither household sees the other's.
+SEPARATED_PARENT = {
+    "first_name": "Mikaere",
+    "last_name": "Ngata",
+    "relationship": WhanauLink.Relationship.FATHER,
+    "email": SEPARATED_EMAIL,
+    "child": "Tamati",
+}
 
 
 @dataclass

@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from partnerships import households
 from partnerships.demo.constants import (
     CARD_URL,
     DEMO_ADULTS,
@@ -14,6 +15,7 @@ from partnerships.demo.constants import (
     KOWHAI_CLASSES,
     KOWHAI_LEADERS,
     LEADER_EMAIL,
+    SEPARATED_PARENT,
     TEACHER_EMAIL,
     WHANAU_EMAIL,
     DemoError,
@@ -68,15 +70,12 @@ def ensure_demo_logins(school: School | None, staff_hash: str, result: SeedResul
         ).order_by("year_level", "pk")
     )
     for child in children:
-        link, created = WhanauLink.objects.get_or_create(
-            whanau=member, student=child, defaults={"relationship": relationship}
-        )
-        if not created and not link.has_access:
-            link.has_access = True
-            link.save(update_fields=["has_access"])
+        _ensure_link(member, child, relationship)
     result.logins.append(
         ("whānau", WHANAU_EMAIL, "sign in with a code: it is emailed (printed in this terminal)")
     )
+    leader = User.objects.get(email=LEADER_EMAIL)
+    _ensure_households(school, member, children, by=leader, result=result)
 
     student = next(
         (c for c in children if c.classroom_id == getattr(first_class, "pk", None)), None
@@ -87,6 +86,49 @@ def ensure_demo_logins(school: School | None, staff_hash: str, result: SeedResul
     _ensure_card(student, by=User.objects.get(email=TEACHER_EMAIL))
     display = f"{DEMO_CARD_CODE[:4]}-{DEMO_CARD_CODE[4:]}"
     result.logins.append(("student", f"card code {display}", f"at {CARD_URL}"))
+
+
+def _ensure_link(member: WhanauMember, child: Student, relationship: str) -> None:
+    link, created = WhanauLink.objects.get_or_create(
+        whanau=member, student=child, defaults={"relationship": relationship}
+    )
+    if not created and not link.has_access:
+        link.has_access = True
+        link.save(update_fields=["has_access"])
+
+
+def _ensure_households(
+    school: School, huia: WhanauMember, children: list[Student], *, by: User, result: SeedResult
+) -> None:
+    """Huia lives with Koro Rāwiri; Tamati's father, with his own login, lives apart. Put
+    back if the demo was played with (through the same services staff use); as they are,
+    nothing changes."""
+    koro_first, _gender, _relationship, _email = DEMO_ADULTS[1]
+    koro = (
+        WhanauMember.objects.filter(
+            school=school, name=f"{koro_first} {DEMO_SURNAME}", links__student__in=children
+        )
+        .order_by("pk")
+        .first()
+    )
+    if koro is not None and (huia.household_id is None or huia.household_id != koro.household_id):
+        households.household_join(member=huia, other=koro, by=by)
+
+    child = next((c for c in children if c.first_name == SEPARATED_PARENT["child"]), None)
+    if child is None:
+        result.warnings.append(f"{SEPARATED_PARENT['child']} is missing: no second household.")
+        return
+    name = f"{SEPARATED_PARENT['first_name']} {SEPARATED_PARENT['last_name']}"
+    email = SEPARATED_PARENT["email"]
+    father, _created = WhanauMember.objects.get_or_create(
+        school=school, user=_demo_user(email, name), defaults={"name": name, "email": email}
+    )
+    _ensure_link(father, child, SEPARATED_PARENT["relationship"])
+    if father.household_id is not None and father.household_id == huia.household_id:
+        households.household_leave(member=father, by=by)
+    result.logins.append(
+        ("whānau", email, f"the same, as {child.display_name}’s father (another household)")
+    )
 
 
 def _demo_user(email: str, name: str, *, staff_hash: str | None = None) -> User:

@@ -1,4 +1,5 @@
-"""Building one planned school in a handful of bulk inserts: staff, classes, students, whānau."""
+"""Building one planned school in a handful of bulk inserts: staff, classes, students, whānau
+and the households they live in."""
 
 import datetime
 import random
@@ -24,6 +25,7 @@ from partnerships.demo.families import (
 )
 from partnerships.models import (
     Classroom,
+    Household,
     School,
     SignInCard,
     Staff,
@@ -139,6 +141,7 @@ def build_school(plan: SchoolPlan, n_students: int, staff_hash: str) -> dict:
     )
 
     # Whānau: a member and an account for each adult, linked to every child in the family.
+    home = _households(school, families)
     member_specs = []  # (family, adult, email, prefs)
     taken: set[str] = set()
     for family in families:
@@ -163,6 +166,7 @@ def build_school(plan: SchoolPlan, n_students: int, staff_hash: str) -> dict:
                 user=whanau_users[email],
                 email=email,
                 name=f"{a.first_name} {a.last_name}",
+                household=home.get(id(a)),
                 **prefs,
             )
             for _f, a, email, prefs in member_specs
@@ -191,6 +195,26 @@ def build_school(plan: SchoolPlan, n_students: int, staff_hash: str) -> dict:
         "staff": len(staff_specs),
         "whanau": len(members),
         "links": len(links),
+    }
+
+
+def _households(school: School, families: list) -> dict[int, Household]:
+    """Who lives together, by ``id`` of each planned adult: a family's grown-ups who share its
+    surname (parents, a grandparent), never one under a custody order. Anyone else lives on
+    their own until staff say otherwise. No random draws, so the rest of the plan is as it
+    was."""
+    together = [
+        [a for a in family.adults if a.last_name == family.surname and not a.no_access]
+        for family in families
+    ]
+    together = [adults for adults in together if len(adults) > 1]
+    made = Household.objects.bulk_create(
+        [Household(school=school) for _adults in together], batch_size=BATCH
+    )
+    return {
+        id(adult): household
+        for adults, household in zip(together, made, strict=True)
+        for adult in adults
     }
 
 

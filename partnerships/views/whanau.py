@@ -1,17 +1,18 @@
-"""Whānau pages: the school's whānau, a student's whānau and their links, one's own
-preferences."""
+"""Whānau pages: the school's whānau, a student's whānau, their links and who lives with whom,
+one's own preferences."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerships import audit, services
+from partnerships import audit, households, services
 from partnerships.access import (
     leader_only,
     own_whanau_links,
@@ -33,6 +34,7 @@ from partnerships.models import (
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
+ON_THEIR_OWN = "alone"  # the household form's choice for "lives on their own"
 
 
 @require_safe
@@ -55,7 +57,8 @@ def school_whanau(request):
 @require_http_methods(["GET", "POST"])
 @once_per_form
 def student_whanau(request, pk: int):
-    """A student's whānau: who is linked, with what access, and inviting someone new."""
+    """A student's whānau: who is linked, with what access, whom each lives with (a form
+    for staff to change it), and inviting someone new."""
     student = get_object_or_404(students_managed_by(request.user), pk=pk)
     form = WhanauInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,14 +71,108 @@ def student_whanau(request, pk: int):
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             return redirect("student_whanau", pk=student.pk)
-    links = student.whanau_links.select_related("whanau").order_by("-has_access", "whanau__name")
-    invitations = student.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
     audit.viewed(request, student=student, what=_("Whānau and their contacts"))
+    links = list(
+        student.whanau_links.select_related("whanau").order_by("-has_access", "whanau__name")
+    )
+    invitations = student.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
     return render(
         request,
         "partnerships/student_whanau.html",
-        {"student": student, "links": links, "invitations": invitations, "form": form},
+        {
+            "student": student,
+            "links": _with_households(request.user, student, links),
+            "invitations": invitations,
+            "form": form,
+            "on_their_own": ON_THEIR_OWN,
+        },
     )
+
+
+def _with_households(user, student, links: list) -> list:
+    """Each link with whom its member lives (``lives_with``: the names this person may see;
+    ``lives_with_unseen``: how many more, whānau of children they don't teach) and whom the
+    form has chosen (``chosen``: a member of this student's whānau, ``ON_THEIR_OWN``, or
+    ``""`` when they live only with people not listed here). One query, however many."""
+    visible = whanau_members_visible_to(user).filter(pk=OuterRef("pk"))
+    housemates = (
+        WhanauMember.objects.filter(
+            household_id__in=student.whanau_links.values("whanau__household_id")
+        )
+        .annotate(is_visible=Exists(visible))
+        .order_by("name", "pk")
+        .values_list("pk", "household_id", "name", "is_visible")
+    )
+    by_household = {}
+    for pk, household_id, name, is_visible in housemates:
+        by_household.setdefault(household_id, []).append((pk, name, is_visible))
+    listed = {link.whanau_id for link in links}
+    for link in links:
+        others = [
+            mate
+            for mate in by_household.get(link.whanau.household_id, [])
+            if mate[0] != link.whanau_id
+        ]
+        link.lives_with = [name for _pk, name, is_visible in others if is_visible]
+        link.lives_with_unseen = sum(1 for *_rest, is_visible in others if not is_visible)
+        here = [pk for pk, _name, _visible in others if pk in listed]
+        link.chosen = str(here[0]) if here else ("" if others else ON_THEIR_OWN)
+    return links
+
+
+@login_required
+@require_POST
+def student_household(request, pk: int):
+    """Staff say whom one of the student's whānau lives with: another of this student's
+    whānau, or nobody (on their own). Someone not of this student's whānau is a 404."""
+    student = get_object_or_404(students_managed_by(request.user), pk=pk)
+    whanau = {str(m.pk): m for m in WhanauMember.objects.filter(links__student=student)}
+    member = whanau.get(request.POST.get("member", ""))
+    if member is None:
+        raise Http404
+    choice = request.POST.get("lives_with", "")
+    other = whanau.get(choice)
+    try:
+        if choice == ON_THEIR_OWN:
+            households.household_leave(member=member, by=request.user)
+            done = _("%(name)s lives on their own.") % {"name": member.name}
+        elif other is not None:
+            households.household_join(member=member, other=other, by=request.user)
+            done = _("%(name)s lives with %(other)s.") % {"name": member.name, "other": other.name}
+        elif choice == "":  # "as now": they live with people not listed on this page
+            done = _("Nothing changed: %(name)s lives where they did.") % {"name": member.name}
+        else:
+            raise ValidationError(
+                _("Choose whom %(name)s lives with, or “On their own”.") % {"name": member.name}
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("student_whanau", pk=student.pk)
+
+
+@login_required
+@require_POST
+@leader_only
+def school_households(request):
+    """A leader sets whether each household books its own conversation per child."""
+    school = request_roles(request).led_school
+    per_household = request.POST.get("per_household") == "on"
+    households.school_bookings_per_household_set(
+        school=school, by=request.user, per_household=per_household
+    )
+    if per_household:
+        messages.success(
+            request, _("Each household books its own conversation, in rounds opened from now.")
+        )
+    else:
+        messages.success(request, _("One joint conversation per child, in rounds opened from now."))
+    # The setting is also offered where rounds are opened: back to the page it was set on.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("school_whanau")
 
 
 @login_required

@@ -6,6 +6,7 @@ from tests.access import (
     rows_learners,
     rows_partnerships,
     rows_reports,
+    rows_schedules,
     rows_weekly,
 )
 
@@ -23,6 +24,7 @@ MATRIX = _merge(
     rows_partnerships,
     rows_learners,
     rows_conversations,
+    rows_schedules,
     rows_weekly,
     rows_reports,
     rows_documents,

@@ -5,9 +5,12 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.booking_forms import seen_value
 from conversations.models import LearningConversation, Place
 from tests.access.outcomes import (
+    ANY_LEADER,
     ANY_STAFF,
+    FORM_ERRORS,
     GET_ONLY,
     PAGE,
     POST_ONLY,
@@ -32,6 +35,19 @@ def _conversation_body(things) -> dict:
         "led_by": "student",
         "student_attended": "on",
         "school_noticed": "We noticed she loves the water.",
+    }
+
+
+def _round_body(things) -> dict:
+    closes_at = timezone.localtime() + datetime.timedelta(days=14)
+    return {
+        "title": "Term 2 three-way conversations",
+        "kind": "three_way",
+        "closes_at": closes_at.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": 15,
+        "break_minutes": 10,
+        "break_after": 6,
+        "ways": [Place.AT_SCHOOL, Place.ONLINE],
     }
 
 
@@ -86,26 +102,33 @@ ROWS = {
         get=only(ANY_STAFF, PAGE),
         post=GET_ONLY,
     ),
-    # Any staff member opens rounds in their own school.
+    # Any staff member sees their school's rounds; its leaders open them.
     "round_list": Row(
         url=lambda t: reverse("round_list"),
         get=only(ANY_STAFF, PAGE),
-        post=only(ANY_STAFF, SAVED),
-        data=lambda t: {"title": "Term 2 three-way conversations", "kind": "three_way"},
+        post=only(ANY_LEADER, SAVED),
+        data=_round_body,
     ),
-    # Any of the school's staff may offer times in its rounds, and open or close them.
+    # Any of the school's staff may offer times in its rounds; its leaders open or close them.
     "round_detail": Row(
         url=lambda t: reverse("round_detail", args=[t.round.pk]),
         get=only(SCHOOL_STAFF, PAGE),
-        post=only(SCHOOL_STAFF, SAVED),
+        post=only(["leader"], SAVED),
         data=lambda t: {"action": "close"},
     ),
-    # Whānau book with their own child's teachers; the other family's teacher has no times.
+    # The round is for every family of the school: each sees their own tamariki (the other
+    # family's teacher has no times yet), and books only their own.
     "round_book": Row(
         url=lambda t: reverse("round_book", args=[t.slot.round_id]),
-        get=only(["whanau"], PAGE),
-        post=only(["whanau"], SAVED),
-        data=lambda t: {"student": t.world.student.pk, "message": "After 6pm on a weekday."},
+        get=only(WHANAU_WITH_ACCESS, PAGE),
+        post=only(["whanau"], SAVED) | {"other_whanau": FORM_ERRORS},
+        data=lambda t: {
+            "action": "book",
+            f"time-{t.world.student.pk}": seen_value(t.slot),
+            "how": "in_person",
+            "needs_interpreter": "on",
+            "interpreter_language": "Tongan",
+        },
     ),
     "time_request_answer": Row(
         url=lambda t: reverse("time_request_answer", args=[t.time_request.pk]),
@@ -117,7 +140,7 @@ ROWS = {
         url=lambda t: reverse("slot_book", args=[t.slot.pk, t.world.student.pk]),
         get=only(["whanau"], PAGE),
         post=only(["whanau"], SAVED),
-        data=lambda t: {"how": "phone", "note": "Please ring my mobile."},
+        data=lambda t: {"how": "in_person", "note": "We'll come straight from work."},
     ),
     "my_bookings": Row(
         url=lambda t: reverse("my_bookings"),
@@ -127,6 +150,12 @@ ROWS = {
     # The student's staff, and the whānau member who booked (not other households).
     "booking_detail": Row(
         url=lambda t: reverse("booking_detail", args=[t.booking.pk]),
+        get=only([*STAFF_OF_STUDENT, "whanau"], PAGE),
+        post=GET_ONLY,
+    ),
+    # The calendar file: for whoever may see the booking.
+    "booking_calendar": Row(
+        url=lambda t: reverse("booking_calendar", args=[t.booking.pk]),
         get=only([*STAFF_OF_STUDENT, "whanau"], PAGE),
         post=GET_ONLY,
     ),

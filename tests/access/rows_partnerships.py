@@ -94,6 +94,13 @@ ROWS = {
         post=only(ANY_LEADER, SAVED),
         data=_leaders_use_an_app,
     ),
+    # Each leader, for their own school: each household books its own conversation, or one
+    # joint one per child (the empty body unticks it).
+    "school_households": Row(
+        url=lambda t: reverse("school_households"),
+        get=POST_ONLY,
+        post=only(ANY_LEADER, SAVED),
+    ),
     # Staff of any school get their own school's list.
     "school_students": Row(
         url=lambda t: reverse("school_students"),
@@ -132,6 +139,16 @@ ROWS = {
             "email": "mere@example.org",
             "relationship": "aunt_uncle",
             "language": "en",
+        },
+    ),
+    # Whom one of the student's whānau lives with: the student's staff say so; whānau never.
+    "student_household": Row(
+        url=lambda t: reverse("student_household", args=[t.world.student.pk]),
+        get=POST_ONLY,
+        post=only(STAFF_OF_STUDENT, SAVED),
+        data=lambda t: {
+            "member": t.world.link.whanau_id,
+            "lives_with": t.world.student.whanau_links.get(has_access=False).whanau_id,
         },
     ),
     "whanau_link_edit": Row(

@@ -1,8 +1,10 @@
 """Booking emails sent once, through the outbox: repeats, a mail server down, and who is told."""
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -14,8 +16,18 @@ from partnerships import outbox
 from partnerships.models import OutboxEmail
 from partnerships.tasks import send_outbox
 from tests import factories
+from tests.mailbox import send
 
 pytestmark = pytest.mark.django_db
+
+# A Tuesday morning in Auckland: outside anyone's quiet hours, whatever the real clock says.
+DAYTIME = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=zoneinfo.ZoneInfo("Pacific/Auckland"))
+
+
+@pytest.fixture(autouse=True)
+def daytime():
+    with time_machine.travel(DAYTIME):
+        yield
 
 
 @pytest.fixture
@@ -42,8 +54,13 @@ def _server_down(monkeypatch):
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
 
 
+BOOKING_KINDS = (notifications.CONFIRMED, notifications.REMINDER, notifications.CANCELLED_KIND)
+
+
 def _reasons() -> dict[str, str]:
-    return dict(OutboxEmail.objects.values_list("kind", "reason"))
+    """Why each booking email did not go (the teacher's notices of changes are apart)."""
+    rows = OutboxEmail.objects.filter(kind__in=BOOKING_KINDS)
+    return dict(rows.values_list("kind", "reason"))
 
 
 def test_a_confirmation_is_sent_once(world, slot, django_capture_on_commit_callbacks):
@@ -105,15 +122,79 @@ def test_a_person_marked_no_contact_is_sent_nothing(world, slot):
 
 
 def test_a_booking_cancelled_before_its_email_goes_is_not_confirmed(world, slot):
-    """Booked and cancelled before the sender ran: no confirmation, and no reminder."""
+    """Booked and cancelled before the sender ran: no confirmation and no reminder, only
+    the word that it is cancelled."""
     booking = booking_services.booking_create(
         slot=slot, student=world.student, whanau=world.link.whanau, details={}
     )
     booking_services.booking_cancel(booking=booking, by=world.whanau)
     assert send_booking_reminders() == 0
-    assert outbox.send_due().skipped == 1
+    (message,) = send()
+    assert message.subject.startswith("Cancelled: ")
+    assert _reasons() == {
+        notifications.CONFIRMED: notifications.CANCELLED,
+        notifications.CANCELLED_KIND: "",
+    }
+
+
+@pytest.mark.parametrize("by", ["whanau", "teacher"])
+def test_a_cancellation_is_sent_once(world, slot, by, django_capture_on_commit_callbacks):
+    """However often the time is cancelled (another tab, a second click, a retried task),
+    the family is told once."""
+    booking = _book(world, slot, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_services.booking_cancel(booking=booking, by=getattr(world, by), reason="Ill.")
+    assert not notifications.booking_cancellation_enqueue(booking, reason="Ill.")
+    send_outbox.delay()
+    assert outbox.send_due().sent == 0
+    family = [m for m in mail.outbox if m.to == [world.link.whanau.email]]
+    assert [m.subject.split(":")[0] for m in family] == ["Cancelled"]
+    assert OutboxEmail.objects.filter(kind=notifications.CANCELLED_KIND).count() == 1
+
+
+def test_a_no_contact_link_is_told_nothing_of_a_cancellation(world, slot):
+    """The school cancels the time of a parent since marked “no access / no contact”: the
+    time is cancelled, and nothing is sent to them."""
+    booking = booking_services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    world.link.has_access = False
+    world.link.save()
+    assert booking_services.booking_cancel(booking=booking, by=world.teacher, reason="Ill.")
+    outbox.send_due()
+    assert [m for m in mail.outbox if m.to == [world.link.whanau.email]] == []
+    assert _reasons() == {
+        notifications.CONFIRMED: notifications.CANCELLED,
+        notifications.CANCELLED_KIND: notifications.NO_ACCESS,
+    }
+
+
+def test_a_member_without_an_email_is_told_nothing_of_a_cancellation(world, slot):
+    """Whānau the school knows only by phone get no cancellation email (the school rings)."""
+    member = world.link.whanau
+    member.email = ""
+    member.save()
+    booking = booking_services.booking_create(
+        slot=slot, student=world.student, whanau=member, details={}
+    )
+    booking_services.booking_cancel(booking=booking, by=world.whanau)
+    outbox.send_due()
     assert mail.outbox == []
-    assert _reasons() == {notifications.CONFIRMED: notifications.CANCELLED}
+    assert _reasons()[notifications.CANCELLED_KIND] == notifications.NO_EMAIL
+
+
+def test_a_cancellation_is_never_written_for_a_standing_booking(world, slot):
+    """A cancellation row for a booking that stands is skipped: it must not take a live
+    time out of the family's calendar."""
+    booking = booking_services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    notifications.booking_cancellation_enqueue(booking)
+    outbox.send_due()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Booked"]
+    assert _reasons()[notifications.CANCELLED_KIND] == notifications.NOT_CANCELLED
 
 
 def test_a_booking_that_no_longer_exists_is_sent_nothing(world, slot):

@@ -1,20 +1,29 @@
-"""Booking emails: the confirmation with a calendar file, and one reminder the day before.
+"""Booking emails: the confirmation with a calendar file (again, as a move, after a move), one
+reminder the day before, and the word that a time is cancelled, whose file takes it out of
+the family's calendar.
 
-Each is an outbox row; ``outbox.send_due()`` is the sender a worker runs.
+Each is an outbox row; ``outbox.send_due()`` is the sender a worker runs. Calendar files are
+read back with icalendar, as a calendar program reads them.
 """
 
 import datetime
 from smtplib import SMTPResponseException
 
 import pytest
+import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from conversations import booking as booking_services
 from conversations import notifications
 from conversations.models import Booking, ConversationRound, Slot
+from conversations.notices import BOOKING_CANCELLED
 from conversations.tasks import send_booking_reminders
 from partnerships import outbox
+from partnerships.models import Notice, OutboxEmail
+from tests.mailbox import html, send
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +57,13 @@ def _calendar(message):
     return attachment.content
 
 
+def _event(message) -> tuple[Calendar, object]:
+    """The attached calendar as a calendar program reads it, and its one event."""
+    calendar = Calendar.from_ical(_calendar(message))
+    (event,) = calendar.events
+    return calendar, event
+
+
 def test_confirmation_has_both_bodies_and_a_calendar_file(world):
     """The family gets a confirmation, in text and HTML, that adds the time to their calendar."""
     booking = _book(world, starts_at=EVENING, title=LONG_TITLE)
@@ -63,15 +79,14 @@ def test_confirmation_has_both_bodies_and_a_calendar_file(world):
     assert ics.endswith("\r\n")
     assert "\n" not in ics.replace("\r\n", "")
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
-    lines = ics.replace("\r\n ", "").split("\r\n")
-    assert lines[0] == "BEGIN:VCALENDAR"
-    assert "DTSTART:20261201T060000Z" in lines
-    assert "DTEND:20261201T061500Z" in lines
-    assert f"UID:booking-{booking.pk}@mahitahi" in lines
-    assert "LOCATION:At school\\, Kōwhai School" in lines
-    assert "DESCRIPTION:Kōrero ā-whānau\\, Term 4: goal-setting\\; with kai" in ics.replace(
-        "\r\n ", ""
-    )
+    calendar, event = _event(message)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert event["DTSTART"].params["TZID"] == "Pacific/Auckland"
+    assert event.start == EVENING
+    assert event.end == EVENING + datetime.timedelta(minutes=15)
+    assert event["UID"] == f"booking-{booking.pk}@mahitahi"
+    assert str(event["LOCATION"]) == "Kōwhai School"
+    assert str(event["DESCRIPTION"]).startswith(LONG_TITLE + "\n")
 
 
 @pytest.mark.parametrize(
@@ -168,7 +183,8 @@ def test_a_moved_booking_is_confirmed_and_reminded_at_its_new_time(world, time_m
     confirmation, reminder = sorted(mail.outbox, key=lambda message: message.subject)
     assert reminder.subject.startswith("Reminder")
     for message in (confirmation, reminder):
-        assert f"UID:booking-{moved.pk}@mahitahi" in _calendar(message)
+        _, event = _event(message)
+        assert (event["UID"], event["SEQUENCE"]) == (f"booking-{moved.pk}@mahitahi", 1)
 
 
 def test_mail_failure_leaves_the_reminder_for_later(world, monkeypatch, time_machine):
@@ -189,3 +205,144 @@ def test_mail_failure_leaves_the_reminder_for_later(world, monkeypatch, time_mac
     assert len(mail.outbox) == 1
     booking.refresh_from_db()
     assert booking.reminder_sent_at is not None
+
+
+# --- Moved and cancelled times ---------------------------------------------------------------
+
+LATE_NIGHT = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)  # 11 pm in Auckland
+MORNING_BEFORE = datetime.datetime(2026, 11, 23, 22, 0, tzinfo=datetime.UTC)  # 11 am there
+REASON = "Whaea Mere is away sick; we will ring to find another time."
+
+
+@pytest.fixture
+def before():
+    """The week before, in the Auckland morning: the times are still to come."""
+    with time_machine.travel(MORNING_BEFORE, tick=False):
+        yield
+
+
+def _booked(world) -> Booking:
+    """Booked as the family does, for 7 pm, its confirmation sent."""
+    round_ = ConversationRound.objects.create(school=world.school, title="Term 4 goal-setting")
+    slot = Slot.objects.create(round=round_, host=world.teacher, starts_at=EVENING, minutes=15)
+    booking = booking_services.booking_create(
+        slot=slot, student=world.student, whanau=world.link.whanau, details={}
+    )
+    assert len(send()) == 1
+    return booking
+
+
+def _later(booking, minutes=30) -> Slot:
+    return Slot.objects.create(
+        round=booking.round,
+        host=booking.slot.host,
+        starts_at=booking.slot.starts_at + datetime.timedelta(minutes=minutes),
+        minutes=15,
+    )
+
+
+def _family(world) -> list:
+    """What the sender sends now to the whānau member who booked."""
+    return [m for m in send() if m.to == [world.link.whanau.email]]
+
+
+def test_a_moved_time_is_confirmed_as_moved(world, before):
+    """After a move the family is told the new time and the old, and the calendar file
+    updates the event they have: the same UID, a higher SEQUENCE."""
+    booking = _booked(world)
+    booking_services.booking_move(booking=booking, slot=_later(booking))
+    (message,) = _family(world)
+    assert message.subject == (
+        f"Moved: your conversation about {world.student.display_name}, "
+        "now Tuesday 1 December at 7:30 p.m."
+    )
+    for body in (message.body, html(message)):
+        assert (
+            "Your conversation time has moved to Tuesday 1 December at 7:30 p.m. "
+            "(it was Tuesday 1 December at 7:00 p.m.)."
+        ) in body
+        assert "updates the time already in your phone or computer calendar" in body
+        assert "is booked" not in body
+    calendar, event = _event(message)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert (event["UID"], event["SEQUENCE"]) == (f"booking-{booking.pk}@mahitahi", 1)
+    assert event.start == EVENING + datetime.timedelta(minutes=30)
+
+
+def test_new_needs_at_the_same_time_are_confirmed_as_an_update(world, before):
+    """Changing only what they need at the same time: an update, not a move."""
+    booking = _booked(world)
+    booking_services.booking_move(
+        booking=booking, slot=booking.slot, details={"needs_childcare": True}
+    )
+    (message,) = _family(world)
+    assert message.subject.startswith("Updated: ")
+    for body in (message.body, html(message)):
+        assert "is updated with what you told us" in body
+        assert "childcare" in body
+        assert "moved" not in body
+    _, event = _event(message)
+    assert event["SEQUENCE"] == 1
+
+
+def test_moved_twice_before_the_sender_runs_only_the_last_goes(world, before):
+    """Two moves in a minute: one email, for where the time is now."""
+    booking = _booked(world)
+    booking_services.booking_move(booking=booking, slot=_later(booking))
+    booking_services.booking_move(booking=booking, slot=_later(booking))
+    (message,) = _family(world)
+    assert "now Tuesday 1 December at 8:00 p.m." in message.subject
+    assert _event(message)[1]["SEQUENCE"] == 2
+    skipped = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
+    assert skipped.reason == notifications.SUPERSEDED
+
+
+def test_the_family_cancelling_is_told_and_their_calendar_follows(world, before):
+    """Cancelled by the family: an email saying so, whose calendar file cancels the event."""
+    booking = _booked(world)
+    booking_services.booking_cancel(booking=booking, by=world.whanau)
+    (message,) = _family(world)
+    assert message.to == [world.link.whanau.email]
+    assert message.subject == (
+        f"Cancelled: your conversation about {world.student.display_name}, "
+        "Tuesday 1 December at 7:00 p.m."
+    )
+    for body in (message.body, html(message)):
+        assert "Your conversation time is cancelled." in body
+        assert world.student.display_name in body
+        assert world.teacher.name in body
+        assert reverse("my_bookings") in body
+        assert "takes the time out of your phone or computer calendar" in body
+        assert "said:" not in body
+    calendar, event = _event(message)
+    assert calendar["METHOD"] == "CANCEL"
+    assert event["STATUS"] == "CANCELLED"
+    assert (event["UID"], event["SEQUENCE"]) == (f"booking-{booking.pk}@mahitahi", 1)
+
+
+def test_the_school_cancelling_says_why_in_one_email(world, before):
+    """Cancelled by the school: one email, with its reason and the calendar file; the notice
+    waits on their home page without a second email."""
+    booking = _booked(world)
+    booking_services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
+    (message,) = _family(world)
+    assert message.subject.startswith("Cancelled: ")
+    for body in (message.body, html(message)):
+        assert "Your conversation time is cancelled." in body
+        assert "Kōwhai School cancelled it, and said:" in body
+        assert REASON in body
+    assert _event(message)[0]["METHOD"] == "CANCEL"
+    notice = Notice.objects.get(kind=BOOKING_CANCELLED)
+    assert (notice.whanau, notice.excerpt, notice.email_key) == (world.link.whanau, REASON, "")
+
+
+def test_the_school_cancelling_late_at_night_waits_for_morning(world):
+    """Cancelled by the school at 11 pm: the family's email waits out their quiet hours."""
+    with time_machine.travel(MORNING_BEFORE, tick=False):
+        booking = _booked(world)
+    with time_machine.travel(LATE_NIGHT, tick=False) as clock:
+        booking_services.booking_cancel(booking=booking, by=world.teacher, reason=REASON)
+        assert _family(world) == []
+        clock.move_to(datetime.datetime(2026, 11, 24, 18, 0, tzinfo=datetime.UTC))  # 7 am
+        (message,) = _family(world)
+    assert REASON in message.body

@@ -2,23 +2,37 @@
 families who ask for another time."""
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from conversations import booking as booking_services
 from conversations import rounds as round_services
+from conversations.access import slots_bookable_by
 from conversations.models import ConversationRound, Slot, TimeRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+NZ = zoneinfo.ZoneInfo("Pacific/Auckland")
+WEDNESDAY = datetime.datetime(2027, 3, 3, 10, 0, tzinfo=NZ)
+NEXT_WEEK = datetime.date(2027, 3, 10)  # the Wednesday after
+
+
+@pytest.fixture(autouse=True)
+def _a_wednesday_morning():
+    """Every run of times here is on a school day a week ahead, whatever day the tests run."""
+    with time_machine.travel(WEDNESDAY, tick=False):
+        yield
+
 
 @pytest.fixture
 def round_(world):
-    return factories.RoundFactory(school=world.school, created_by=world.teacher)
+    return factories.RoundFactory(school=world.school, created_by=world.leader)
 
 
 @pytest.fixture
@@ -26,39 +40,45 @@ def slot(world, round_):
     return factories.SlotFactory(round=round_, host=world.teacher)
 
 
-def _next_week():
-    return timezone.localdate() + datetime.timedelta(days=7)
-
-
 def _offer(client, round_, *, follow=False, **data):
     payload = {
-        "date": _next_week().isoformat(),
+        "date": NEXT_WEEK.isoformat(),
         "first": "14:00",
         "last": "15:00",
-        "minutes": 15,
         "place": "school",
     } | data
     return client.post(reverse("round_detail", args=[round_.pk]), payload, follow=follow)
 
 
-def test_teacher_opens_a_round_and_goes_on_to_add_times(client, world):
-    """A new round belongs to the teacher's school and the page moves on to its times."""
-    client.force_login(world.teacher)
-    response = client.post(
-        reverse("round_list"), {"title": "Term 2 student-led", "kind": "student_led"}
-    )
+def _round_body(**data) -> dict:
+    return {
+        "title": "Term 2 student-led",
+        "kind": "student_led",
+        "closes_at": "2027-03-20T17:00",
+        "minutes": 15,
+        "break_minutes": 0,
+        "break_after": 0,
+        "ways": ["school"],
+    } | data
+
+
+def test_leader_opens_a_round_and_goes_on_to_add_times(client, world):
+    """A new round belongs to the leader's school and the page moves on to its times."""
+    client.force_login(world.leader)
+    response = client.post(reverse("round_list"), _round_body())
     conversation_round = ConversationRound.objects.get()
     assert response.url == reverse("round_detail", args=[conversation_round.pk])
     assert conversation_round.school == world.school
-    assert conversation_round.created_by == world.teacher
+    assert conversation_round.created_by == world.leader
     assert conversation_round.kind == "student_led"
     assert conversation_round.is_open
+    assert conversation_round.opens_at == WEDNESDAY  # left empty: booking opens now
 
 
 def test_a_round_needs_a_title(client, world):
     """A round without a title is a field error and no round is opened."""
-    client.force_login(world.teacher)
-    response = client.post(reverse("round_list"), {"title": "", "kind": "goal_setting"})
+    client.force_login(world.leader)
+    response = client.post(reverse("round_list"), _round_body(title=""))
     assert response.status_code == 200
     assert "title" in response.context["form"].errors
     assert not ConversationRound.objects.exists()
@@ -92,24 +112,30 @@ def test_another_schools_round_is_not_found(client, world, round_):
 
 
 def test_closing_a_round_stops_booking_and_opening_it_again_allows_it(client, world, round_, slot):
-    """A closed round offers whānau nothing to book; opened again, its times are back."""
-    client.force_login(world.teacher)
+    """A leader closes a round: whānau have nothing to book in it; opened again, its times
+    are back."""
+    client.force_login(world.leader)
     client.post(reverse("round_detail", args=[round_.pk]), {"action": "close"})
     round_.refresh_from_db()
     assert not round_.is_open
-    client.force_login(world.whanau)
-    assert client.get(reverse("round_book", args=[round_.pk])).status_code == 404
-    client.force_login(world.teacher)
+    assert not slots_bookable_by(world.whanau).exists()
     client.post(reverse("round_detail", args=[round_.pk]), {"action": "open"})
-    client.force_login(world.whanau)
-    response = client.get(reverse("round_book", args=[round_.pk]))
-    assert reverse("slot_book", args=[slot.pk, world.student.pk]) in response.content.decode()
+    assert list(slots_bookable_by(world.whanau)) == [slot]
 
 
 def test_times_already_offered_are_kept_as_they_are(client, world, round_):
     """Offering an overlapping run adds only the new times; those already there stay put."""
+    round_.ways = ["school", "online"]
+    round_.save()
     client.force_login(world.teacher)
-    _offer(client, round_, first="14:00", last="15:00", place="online")
+    _offer(
+        client,
+        round_,
+        first="14:00",
+        last="15:00",
+        place="online",
+        meeting_link="https://meet.example/whaea-hana",
+    )
     response = _offer(client, round_, first="14:30", last="15:30", place="school", follow=True)
     assert "2 times added." in response.content.decode()
     slots = Slot.objects.filter(host=world.teacher).order_by("starts_at")
@@ -135,8 +161,10 @@ def test_runs_of_times_that_cannot_be_made_are_explained(
     client, world, round_, first, last, minutes, message
 ):
     """Too short a run for one conversation, or too many at once, says why; none are made."""
+    round_.minutes = minutes
+    round_.save()
     client.force_login(world.teacher)
-    response = _offer(client, round_, first=first, last=last, minutes=minutes)
+    response = _offer(client, round_, first=first, last=last)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Slot.objects.exists()
@@ -154,14 +182,16 @@ def test_times_are_offered_in_the_schools_own_time_zone(world, round_):
     """A school on the Chatham Islands offers 7pm in its own time, 45 minutes ahead of Auckland."""
     world.school.timezone = "Pacific/Chatham"
     world.school.save()
+    round_.minutes = 30
+    round_.ways = ["phone"]
+    round_.save()
     round_.refresh_from_db()
     made = round_services.slots_add(
         conversation_round=round_,
         host=world.teacher,
-        date=_next_week(),
+        date=NEXT_WEEK,
         first=datetime.time(19, 0),
         last=datetime.time(19, 30),
-        minutes=30,
         place="phone",
     )
     assert made == 1

@@ -36,6 +36,11 @@ FILTERS = {
     "weeks": ["4"],
     "export": ["csv", "not_reached"],
 }
+# A round's schedule and door lists: a school day, and a teacher offering times.
+SCHEDULE = {
+    "day": lambda t: [_days_ago(-3), ""],
+    "teacher": lambda t: [t.world.teacher.pk, t.world.other_teacher.pk, ""],
+}
 
 GET_PARAMS = {
     "school_whanau": {"q": ["Aroha", "@example"], **PAGE},
@@ -51,8 +56,22 @@ GET_PARAMS = {
     "weekly_update_photo": {"v": ["0123456789ab"]},  # only for the browser's cache
     "dashboard": FILTERS,
     "dashboard_students": {**FILTERS, "figure": list(DRILLS), **PAGE},
+    **dict.fromkeys(("round_schedule", "round_door_lists"), SCHEDULE),
+    "round_not_booked": {"classroom": lambda t: [t.world.classroom.pk, "none", ""]},
+    "round_book": {
+        "take": lambda t: [f"{t.world.student.pk}-{t.slot.pk}"],
+        "move": lambda t: [t.world.student.pk],
+    },
 }
 
+BOOKING_NEEDS = {
+    "how": Booking.How.values,
+    "needs_childcare": ["on"],
+    "needs_interpreter": ["on"],
+    "interpreter_language": ["Tongan"],
+    "needs_accessible_room": ["on"],
+    "note": ["Please ring my mobile."],
+}
 # Every POST may carry a form's one-time token (``partnerships.submissions``).
 TOKEN = {"submission": lambda t: [str(uuid.uuid4())]}
 GOAL = {
@@ -113,6 +132,10 @@ def _notice_kinds(t) -> dict:
 
 POST_FIELDS = {
     "school_two_factor": {"required": ["on", ""]},
+    "school_households": {
+        "per_household": ["on", ""],
+        "next": ["/rounds/", "https://elsewhere.example/"],
+    },
     "school_staff": {"name": ["Kaiako"], "email": ["k@example.org"], "role": ["teacher"]},
     "student_edit": {
         "first_name": ["Aroha"],
@@ -131,6 +154,15 @@ POST_FIELDS = {
         "email": ["mere@example.org"],
         "relationship": WhanauLink.Relationship.values,
         "language": ["en", "mi"],
+    },
+    "student_household": {
+        "member": lambda t: [t.world.link.whanau_id],
+        "lives_with": lambda t: [
+            "alone",
+            "",
+            t.world.student.whanau_links.get(has_access=False).whanau_id,
+            t.world.link.whanau_id,
+        ],
     },
     "whanau_link_edit": {
         "link-relationship": WhanauLink.Relationship.values,
@@ -182,26 +214,43 @@ POST_FIELDS = {
     "conversation_create": CONVERSATION,
     "conversation_edit": CONVERSATION,
     "reflection_add": {"body": ["It helped."]},
-    "round_list": {"title": ["Term 2"], "kind": LearningConversation.Kind.values},
+    "round_list": {
+        "title": ["Term 2"],
+        "kind": LearningConversation.Kind.values,
+        "classes": lambda t: [[t.world.classroom.pk], []],
+        "opens_at": lambda t: [f"{_days_ago(1)}T09:00", ""],
+        "closes_at": lambda t: [f"{_days_ago(-14)}T17:00"],
+        "minutes": ["15", "20"],
+        "break_minutes": ["0", "10"],
+        "break_after": ["0", "6"],
+        "ways": [[Place.AT_SCHOOL], [Place.PHONE, Place.ONLINE]],
+    },
     "round_detail": {
-        "action": ["cancel", "open", "close", ""],
+        "action": ["cancel", "open", "close", "link", ""],
         "booking": lambda t: [t.booking.pk],
         "reason": ["The teacher is ill."],
         "date": lambda t: [_days_ago(-7)],
         "first": ["15:00"],
         "last": ["17:00"],
-        "minutes": ["10", "15", "20"],
         "place": Place.values,
+        "location": ["Rūma Tūī", ""],
+        "meeting_link": ["https://meet.example/kaiako", ""],
+        "who": ["me", "all", "chosen"],
+        "teachers": lambda t: [[t.world.teacher.pk]],
+        "include_weekend": ["on", ""],
     },
-    "round_book": {"student": lambda t: [t.world.student.pk], "message": ["After 6pm."]},
+    "round_not_booked": {"classroom": lambda t: [t.world.classroom.pk, ""]},
+    "round_book": {
+        "action": ["book", "ask", ""],
+        "student": lambda t: [t.world.student.pk],
+        "message": ["After 6pm."],
+        **BOOKING_NEEDS,
+    },
     "time_request_answer": {"answer": ["Thursday at 6pm."]},
     "slot_book": {
-        "how": Booking.How.values,
-        "needs_childcare": ["on"],
-        "needs_interpreter": ["on"],
-        "interpreter_language": ["Tongan"],
-        "needs_accessible_room": ["on"],
-        "note": ["Please ring my mobile."],
+        **BOOKING_NEEDS,
+        "seen": lambda t: [str(int(t.slot.starts_at.timestamp()))],
+        "booking": [""],
     },
     "weekly_update_write": UPDATE,
     "weekly_update_write_with": UPDATE,

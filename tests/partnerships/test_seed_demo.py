@@ -41,7 +41,7 @@ def test_seed_demo_is_idempotent_and_prints_a_login_per_role():
     assert Goal.objects.count() == goals  # goals are made once
     assert GoalComment.objects.unanswered_whanau().exists()  # the inbox has something in it
     assert NextStep.objects.exists()
-    assert Slot.objects.count() == 48  # 4 teachers × 12 times, made once
+    assert Slot.objects.count() == 96  # 4 teachers × 2 school days × 12 times, made once
     assert Booking.objects.exists()
     assert LearningConversation.objects.exists()
     updates = WeeklyUpdate.objects.count()

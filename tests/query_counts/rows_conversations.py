@@ -27,7 +27,21 @@ CONVERSATION_FORM_CHOICES = (
     "staff choices: the school's staff",
     "goal choices: the student's goals",
 )
-BOOKING = (*SIGNED_IN, "the booking, with time, host, round, student and whānau, if visible")
+ROUND_DETAIL = (
+    *SIGNED_IN,
+    "the round, with school, if at my school",
+    "the round's classes (prefetch)",
+    "my times in it",
+    "their active bookings, with student and whānau (prefetch)",
+    # Each student whose booking or request the page shows.
+    *AUDIT_LISTED,
+    "requests for other times, with student and whānau",
+)
+BOOKING = (
+    *SIGNED_IN,
+    "the booking, with time, host, round, school, student and whānau, if visible, and "
+    "whether it is my household's",
+)
 
 
 def _conversation_list(scene) -> str:
@@ -116,7 +130,21 @@ PAGES = [
         "round_list",
         "teacher",
         lambda s: reverse("round_list"),
-        (*SIGNED_IN, "rounds at my schools, with their schools"),
+        (*SIGNED_IN, "rounds at my schools, with their schools", "the rounds' classes (prefetch)"),
+        given=lambda s: s.round,
+        more=lambda s: s.more_rounds(),
+    ),
+    # A leader also has the form to open a round, its classes to tick.
+    Page(
+        "round_list",
+        "leader",
+        lambda s: reverse("round_list"),
+        (
+            *SIGNED_IN,
+            "rounds at my schools, with their schools",
+            "the rounds' classes (prefetch)",
+            "class choices: the school's classes",
+        ),
         given=lambda s: s.round,
         more=lambda s: s.more_rounds(),
     ),
@@ -124,18 +152,22 @@ PAGES = [
         "round_detail",
         "teacher",
         lambda s: reverse("round_detail", args=[s.round.pk]),
-        (
-            *SIGNED_IN,
-            "the round, with school, if at my school",
-            # Each student whose booking or request the page shows.
-            *AUDIT_LISTED,
-            "my times in it",
-            "their active bookings, with student and whānau (prefetch)",
-            "requests for other times, with student and whānau",
-            "my students not booked, with class",
-        ),
+        ROUND_DETAIL,
         given=lambda s: (s.booking, s.time_request),
         more=lambda s: s.more_on_round(),
+    ),
+    # A leader may offer times for the teachers of the round, ticked from a list.
+    Page(
+        "round_detail",
+        "leader",
+        lambda s: reverse("round_detail", args=[s.round.pk]),
+        (
+            *ROUND_DETAIL[:7],  # my times: none, so no bookings of them to fetch
+            *ROUND_DETAIL[8:],
+            "teacher choices: the staff teaching the round's classes",
+        ),
+        given=lambda s: (s.booking, s.time_request),
+        more=lambda s: s.more_teachers_of_round(),
     ),
     Page(
         "round_book",
@@ -143,11 +175,12 @@ PAGES = [
         lambda s: reverse("round_book", args=[s.slot.round_id]),
         (
             *SIGNED_IN,
-            "the round, if it has times I may book",
-            "my links with access, with student and whānau member",
+            "the round, if it is for one of my tamariki",
+            "my links to tamariki the round is for, with student and whānau member",
             "their children's class teachers",
             "their children's assigned teachers",
-            "times I may book in the round, taken or not, with host",
+            "upcoming times in the round with my tamariki's teachers, taken or not, with host",
+            "my household's bookings in the round, with time, host and who booked",
         ),
         given=lambda s: s.booking,
         more=lambda s: s.more_to_book(),
@@ -158,8 +191,9 @@ PAGES = [
         lambda s: reverse("slot_book", args=[s.slot.pk, s.world.student.pk]),
         (
             *SIGNED_IN,
-            "the time, with host and round, if I may book it",
+            "the time, with host and round, if offered to my tamariki",
             "my link to the child, with student and whānau member",
+            "my household's bookings in the round, with time and who booked",
         ),
     ),
     Page(
@@ -168,8 +202,8 @@ PAGES = [
         lambda s: reverse("my_bookings"),
         (
             *SIGNED_IN,
-            "my active bookings, with time, host and student",
-            "rounds with times I may book",
+            "my household's bookings to come, with time, host, round, student and who booked",
+            "rounds for my tamariki opening soon, or with times I may book",
             "my requests for other times, with student and round",
         ),
         given=lambda s: (s.booking, s.time_request, s.slot),
@@ -186,5 +220,11 @@ PAGES = [
         "teacher",
         lambda s: reverse("booking_detail", args=[s.booking.pk]),
         BOOKING,
+    ),
+    Page(
+        "booking_calendar",
+        "whanau",
+        lambda s: reverse("booking_calendar", args=[s.booking.pk]),
+        (*SIGNED_IN, "the booking, with time, host, round, school and student, if visible"),
     ),
 ]

@@ -188,9 +188,10 @@ PAGES = [
             "the student, if I manage them",
             *AUDIT_VIEWED,
             "whānau links, with the whānau members",
+            "who lives in their households, and may I see them",
             "invitations not yet accepted",
         ),
-        more=lambda s: s.more_invitations_for_student(),
+        more=lambda s: s.more_invitations_for_student() + s.more_households_of_whanau(),
     ),
     Page(
         "whanau_link_edit",

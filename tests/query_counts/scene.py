@@ -22,7 +22,17 @@ from conversations.models import (
 )
 from learners.models import Disposition, Evidence, GoalAgreement, HomeActivity, LearningArea
 from partnerships import notices
-from partnerships.models import AuditEvent, Invitation, Notice, SignInCard, Staff, Voice, hash_key
+from partnerships.models import (
+    AuditEvent,
+    Household,
+    Invitation,
+    Notice,
+    SignInCard,
+    Staff,
+    Voice,
+    WhanauMember,
+    hash_key,
+)
 from tests import factories
 from tests.factories import PNG
 
@@ -306,6 +316,19 @@ class Scene:
             shown.append(self._invitation(Invitation.Kind.WHANAU, key=f"whanau-{n}").email)
         return shown
 
+    def more_households_of_whanau(self) -> list[str]:
+        """The world's student's whānau living in pairs, each with someone else too: whānau of
+        a child the teacher does not teach (counted, never named)."""
+        shown = []
+        for _ in range(MORE):
+            first, second = (factories.WhanauLinkFactory(student=self.world.student) for _ in "ab")
+            unseen = factories.WhanauLinkFactory(student=self.world.other_student).whanau
+            household = Household.objects.create(school=self.world.school)
+            housed = [first.whanau_id, second.whanau_id, unseen.pk]
+            WhanauMember.objects.filter(pk__in=housed).update(household=household)
+            shown += [first.whanau.name, second.whanau.name]
+        return shown
+
     def _invitation(self, kind, *, key: str) -> Invitation:
         return Invitation.objects.create(
             school=self.world.school,
@@ -456,6 +479,15 @@ class Scene:
                 unbooked.full_name,
                 f"Request from {asking.whanau.name}",
             ]
+        return shown
+
+    def more_teachers_of_round(self) -> list[str]:
+        """Classes with their own teacher: a leader may offer times for them."""
+        shown = []
+        for _ in range(MORE):
+            teacher = factories.StaffFactory(school=self.world.school).user
+            factories.ClassroomFactory(school=self.world.school, teachers=[teacher])
+            shown.append(teacher.name)
         return shown
 
     def more_to_book(self) -> list[str]:
@@ -687,4 +719,111 @@ class Scene:
                 read_at=timezone.now() if n == 0 else None,
             )
             shown.append(notice.title)
+        return shown
+
+    # A round's schedule, door lists and who has not booked (conversations.views.schedules).
+
+    def _booked_time(self, host, classroom, *, days: int, language: str) -> list[str]:
+        """A child of the class booked with ``host`` on a day of its own, needing an
+        interpreter; the texts the schedule shows for it."""
+        link = factories.WhanauLinkFactory(
+            student=factories.StudentFactory(school=self.world.school, classroom=classroom)
+        )
+        slot = factories.SlotFactory(
+            round=self.round,
+            host=host,
+            # Never on the quarter hours the factory's own times fall on.
+            starts_at=timezone.now().replace(second=0, microsecond=0)
+            + datetime.timedelta(days=days, minutes=7),
+        )
+        Booking.objects.create(
+            slot=slot,
+            student=link.student,
+            whanau=link.whanau,
+            needs_interpreter=True,
+            interpreter_language=language,
+        )
+        return [link.student.full_name, link.whanau.name, f"Interpreter: {language}"]
+
+    @cached_property
+    def schedule(self) -> list[str]:
+        """The teacher's booked time (childcare), a free one, and a colleague's booked time
+        with an interpreter on another day."""
+        self.booking, self.slot  # noqa: B018
+        colleague = factories.StaffFactory(school=self.world.school).user
+        classroom = factories.ClassroomFactory(school=self.world.school, teachers=[colleague])
+        return self._booked_time(colleague, classroom, days=4, language="Samoan")
+
+    def more_on_schedule(self, *, own_only: bool = False) -> list[str]:
+        """Days more, each with a booked time of the teacher's and of a new colleague's."""
+        self.schedule  # noqa: B018
+        shown = []
+        for n in range(MORE):
+            shown += self._booked_time(
+                self.world.teacher, self.world.classroom, days=10 + n, language=f"Language {n}"
+            )
+            colleague = factories.StaffFactory(school=self.world.school).user
+            classroom = factories.ClassroomFactory(school=self.world.school, teachers=[colleague])
+            theirs = self._booked_time(colleague, classroom, days=20 + n, language=f"Tongan {n}")
+            if not own_only:
+                shown += [*theirs, colleague.name]
+        return shown
+
+    def _not_booked_child(self, classroom, n: int) -> list[str]:
+        """A child of two households: one booked, the other (named) reminded already."""
+        student = factories.StudentFactory(school=self.world.school, classroom=classroom)
+        booked, waiting = (factories.WhanauLinkFactory(student=student).whanau for _ in "ab")
+        for member in (booked, waiting):
+            member.household = Household.objects.create(
+                school=self.world.school, name=f"House of {member.name}"
+            )
+            member.save(update_fields=["household"])
+        Booking.objects.create(
+            slot=factories.SlotFactory(round=self.round, host=self.world.teacher),
+            student=student,
+            whanau=booked,
+            household=booked.household,
+        )
+        Notice.objects.create(
+            kind="booking_nudge",
+            key=f"round:{self.round.pk}:nudge:{student.pk}",
+            school=self.world.school,
+            student=student,
+            whanau=waiting,
+            url="/",
+        )
+        return [student.full_name, booked.name, waiting.name, f"House of {waiting.name}"]
+
+    @cached_property
+    def not_booked(self) -> list[str]:
+        """In the teacher's class: a child booked by one household of two, one booked, and
+        the classmate with no whānau to remind; a reminder sent in the round."""
+        self.booking, self.slot  # noqa: B018
+        AuditEvent.objects.create(
+            school=self.world.school,
+            actor=self.world.leader,
+            action=AuditEvent.Action.INVITED,
+            object_type="conversations.conversationround",
+            object_id=self.round.pk,
+            summary="Reminded to book",
+        )
+        return self._not_booked_child(self.world.classroom, 0)
+
+    def more_not_booked(self) -> list[str]:
+        """Children of the class not booked by one of their households."""
+        self.not_booked  # noqa: B018
+        return [
+            text
+            for n in range(1, MORE + 1)
+            for text in self._not_booked_child(self.world.classroom, n)
+        ]
+
+    def more_classes_not_booked(self) -> list[str]:
+        """Classes of the school, each with a child still to book."""
+        self.not_booked  # noqa: B018
+        shown = []
+        for n in range(1, MORE + 1):
+            classroom = factories.ClassroomFactory(school=self.world.school)
+            self._not_booked_child(classroom, n)
+            shown.append(classroom.name)
         return shown

@@ -15,6 +15,7 @@ from tests.query_counts import (
     rows_learners,
     rows_partnerships,
     rows_reports,
+    rows_schedules,
     rows_weekly,
     rows_written,
 )
@@ -25,6 +26,7 @@ PAGES: list[Page] = [
     *rows_partnerships.PAGES,
     *rows_learners.PAGES,
     *rows_conversations.PAGES,
+    *rows_schedules.PAGES,
     *rows_weekly.PAGES,
     *rows_reports.PAGES,
     *rows_written.PAGES,
@@ -37,6 +39,8 @@ PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
 POST_ONLY = {
     "invitation_resend": "sends an invitation again",
     "school_two_factor": "requires two-factor sign-in of a school's leaders, or stops",
+    "school_households": "says whether each household books its own conversation",
+    "student_household": "says whom one of a student's whānau lives with",
     "goal_agree": "agrees to a goal",
     "next_step_create": "adds a next step",
     "next_step_done": "ticks a step done",

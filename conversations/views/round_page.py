@@ -1,0 +1,270 @@
+"""The round's booking page as a family sees it: each child's times with their own teachers,
+or the time their household has booked; what the form starts with; the back-to-back
+suggestions; and booking the times picked, all or none.
+
+Everything is read in a fixed handful of queries, whatever the number of tamariki and
+times; the rest is Python on what was read.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import dateformat, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from conversations import booking as services
+from conversations.access import own_bookings, rounds_of_whanau, slots_offered_to
+from conversations.booking_forms import (
+    BookingForm,
+    an_id,
+    has_moved,
+    needs_from,
+    read_seen,
+    seen_value,
+)
+from conversations.booking_plan import back_to_back
+from conversations.models import Booking, ConversationRound, Slot
+from partnerships.access import own_whanau_links, teacher_ids_by_student
+from partnerships.models import WhanauLink
+
+WHEN = "l j F, g:i a"
+
+
+def window_of(conversation_round: ConversationRound) -> str:
+    """Why the round can't be booked now ("opens", "closed", "paused"), or "" when it can."""
+    now = timezone.now()
+    if conversation_round.closes_at and conversation_round.closes_at <= now:
+        return "closed"
+    if not conversation_round.is_open:
+        return "paused"
+    if conversation_round.opens_at and conversation_round.opens_at > now:
+        return "opens"
+    return ""
+
+
+def when(slot: Slot) -> str:
+    """A time as a message names it, in the time zone the page shows times in."""
+    return dateformat.format(timezone.localtime(slot.starts_at), WHEN)
+
+
+def _by_day(slots: list[Slot]) -> list[tuple]:
+    """Times grouped by their day, in the time zone the page shows them in."""
+    return [
+        (day, list(group))
+        for day, group in itertools.groupby(
+            slots, key=lambda slot: timezone.localtime(slot.starts_at).date()
+        )
+    ]
+
+
+@dataclass
+class Child:
+    """One of the family's tamariki on the round's page."""
+
+    link: WhanauLink
+    slots: dict[int, Slot]  # every upcoming time with their teachers, taken or not
+    booking: Booking | None = None  # their household's
+    booked_jointly: bool = False  # a joint round, booked by another of their whānau
+    chosen: int | None = None  # the time picked on the page
+    nearest: list[Slot] = field(default_factory=list)  # when theirs was just taken
+
+    @property
+    def student(self):
+        return self.link.student
+
+    @property
+    def free(self) -> list[Slot]:
+        return [slot for slot in self.slots.values() if not slot.is_taken]
+
+    @property
+    def days(self) -> list[tuple]:
+        return _by_day(self.free)
+
+    @property
+    def chosen_slot(self) -> Slot | None:
+        return self.slots.get(self.chosen)
+
+    @property
+    def to_book(self) -> bool:
+        return self.booking is None and not self.booked_jointly
+
+
+def _links_in_round(user, conversation_round: ConversationRound) -> list[WhanauLink]:
+    """The member's links to tamariki the round is for: at its school, in its classes."""
+    classes = ConversationRound.classes.through.objects.filter(
+        conversationround_id=conversation_round.pk
+    )
+    return list(
+        own_whanau_links(user)
+        .filter(student__school_id=conversation_round.school_id)
+        .filter(
+            ~Exists(classes) | Exists(classes.filter(classroom_id=OuterRef("student__classroom")))
+        )
+        .select_related("student", "whanau")
+        .order_by("student__first_name", "student__pk")
+    )
+
+
+class RoundPage:
+    """What the round's page shows a family: each child's free times, or their booked time."""
+
+    def __init__(self, request, pk: int):
+        user = request.user
+        self.round = get_object_or_404(rounds_of_whanau(user), pk=pk)
+        links = _links_in_round(user, self.round)
+        if not links:
+            raise Http404
+        self.member = links[0].whanau
+        self.window = window_of(self.round)
+        teachers = teacher_ids_by_student([link.student_id for link in links])
+        slots = []
+        if not self.window:
+            slots = list(
+                slots_offered_to(user)
+                .filter(round=self.round)
+                .upcoming()
+                .with_booking_state()
+                .select_related("host")
+                .order_by("starts_at", "pk")
+            )
+        self.bookings = list(
+            own_bookings(user)
+            .active()
+            .filter(round=self.round)
+            .select_related("slot__host", "whanau")
+            .order_by("pk")
+        )
+        for slot in slots:
+            slot.seen = seen_value(slot)  # the value it is picked by, on the page
+        self.children = [
+            Child(
+                link=link,
+                slots={s.pk: s for s in slots if s.host_id in teachers[link.student_id]},
+            )
+            for link in links
+        ]
+        for booking in self.bookings:
+            if (child := self.child(booking.student_id)) is not None:
+                child.booking = booking
+        if not self.round.per_household:
+            # One joint time per child: whether another household booked it is what the
+            # booking would be refused with anyway; who booked it, or when, is not shown.
+            joint = (
+                Booking.objects.active()
+                .filter(round=self.round, student_id__in=[link.student_id for link in links])
+                .exclude(pk__in=[booking.pk for booking in self.bookings])
+                .values_list("student_id", flat=True)
+            )
+            for student_id in joint:
+                self.child(student_id).booked_jointly = True
+
+    def child(self, student_id: int) -> Child | None:
+        return next((c for c in self.children if c.student.pk == student_id), None)
+
+    @property
+    def to_book(self) -> list[Child]:
+        return [child for child in self.children if child.to_book]
+
+    def ways(self) -> list[str]:
+        """The ways to meet the free times allow, in the usual order."""
+        offered = {
+            way
+            for child in self.to_book
+            for slot in child.free
+            for way in services.ways_for(slot, self.round)
+        }
+        return [way for way in Booking.How.values if way in offered] or [Booking.How.IN_PERSON]
+
+    def needs(self) -> dict:
+        """The form starts with what the household said last in this round, or else with
+        what the member has told the school they need."""
+        return needs_from(self.bookings[-1] if self.bookings else self.member)
+
+    def suggestions(self) -> list[dict]:
+        busy = [(b.slot.starts_at, b.slot.ends_at) for b in self.bookings]
+        plans = back_to_back({c.student.pk: c.free for c in self.to_book}, busy=busy)
+        return [
+            {
+                "times": [(self.child(student_id), slot) for student_id, slot in plan.times],
+                "minutes": int(plan.waiting.total_seconds() // 60),
+                "query": urlencode(
+                    [("take", f"{student_id}-{slot.pk}") for student_id, slot in plan.times]
+                ),
+            }
+            for plan in plans
+        ]
+
+    def take(self, values: list[str]) -> list[Child]:
+        """Pick the times a suggestion links to ("<student id>-<slot id>" each); anything
+        else (an old link, a time taken since) is left unpicked."""
+        taken = []
+        for value in values:
+            student_id, _sep, slot_id = (an_id(part) for part in value.partition("-"))
+            child = self.child(student_id)
+            slot = child.slots.get(slot_id) if child and child.to_book else None
+            if slot is not None and not slot.is_taken:
+                child.chosen = slot.pk
+                taken.append(child)
+        return taken
+
+    def book(self, request, form: BookingForm) -> list[Booking] | None:
+        """Book the time picked for each child, all or none; None when refused, with the
+        reason on the form."""
+        choices, problems = [], []
+        for child in self.children:
+            value = request.POST.get(f"time-{child.student.pk}", "")
+            if not value:
+                continue
+            read = read_seen(value)
+            slot = child.slots.get(read[0]) if read else None
+            name = child.student.display_name
+            if slot is None:
+                problems.append(
+                    _("The time chosen for %(name)s is no longer offered. Please choose another.")
+                    % {"name": name}
+                )
+            elif has_moved(slot, read[1]):
+                child.chosen = slot.pk
+                problems.append(
+                    _(
+                        "The time chosen for %(name)s has changed since the page was opened: it "
+                        "is now %(when)s. Check it and press Book again."
+                    )
+                    % {"name": name, "when": when(slot)}
+                )
+            else:
+                child.chosen = slot.pk
+                choices.append(services.Choice(slot, child.student))
+        if not choices and not problems:
+            problems.append(_("Choose a time for at least one of your tamariki."))
+        valid = form.is_valid()
+        for problem in problems:
+            form.add_error(None, problem)
+        if problems or not valid:
+            return None
+        try:
+            return services.bookings_create(
+                choices=choices, whanau=self.member, details=form.cleaned_data
+            )
+        except services.SlotTakenError as taken:
+            child = self.child(taken.student.pk)
+            child.slots[child.chosen].is_taken = True
+            child.chosen = None
+            child.nearest = [slot for slot in taken.alternatives if slot.pk in child.slots]
+            form.add_error(
+                None,
+                _(
+                    "Sorry, someone has just booked the time you chose for %(name)s. Nothing was "
+                    "booked: choose another time for %(name)s (the nearest free ones are marked) "
+                    "and press Book again."
+                )
+                % {"name": child.student.display_name},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        return None
