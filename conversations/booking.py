@@ -274,7 +274,15 @@ def booking_move(*, booking: Booking, slot: Slot, details: dict | None = None, b
         return booking
     if slot.round_id != booking.round_id:
         raise ValidationError(_("A time can only move within its round."))
-    _check_bookable(slot=slot, student=booking.student, whanau=booking.whanau)
+    # Whoever of the household moves it must still be the child's whānau with access; the one
+    # who first booked it need not be.
+    mover = booking.whanau
+    if by is not None:
+        mover = (
+            WhanauMember.objects.filter(user=by, school_id=booking.student.school_id).first()
+            or mover
+        )
+    _check_bookable(slot=slot, student=booking.student, whanau=mover)
     household = booking.household
     was = booking.slot
     try:

@@ -211,6 +211,18 @@ def test_in_a_joint_round_no_household_is_asked_to_book_a_child_with_a_time(
     assert "Book a conversation time for" not in page
 
 
+def test_the_household_moves_a_time_whoever_first_booked_it(world, huia, partner, slots):
+    """When the caregiver who booked loses access to the child, the one living with them may
+    still move the household's time; the one without access may not."""
+    booking = _book(huia, slots[0], world.student)
+    world.link.has_access = False
+    world.link.save(update_fields=["has_access"])
+    moved = booking_services.booking_move(booking=booking, slot=slots[1], by=partner.user)
+    assert moved.slot == slots[1]
+    with pytest.raises(ValidationError, match="your own tamariki"):
+        booking_services.booking_move(booking=booking, slot=slots[2], by=huia.user)
+
+
 # Moving out ---------------------------------------------------------------------------------
 
 
