@@ -294,6 +294,14 @@ class Slot(models.Model):
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.minutes)
 
+    @property
+    def way(self) -> str:
+        """Where and how it is held, as the pages say it: at school (and the room), online,
+        by phone, or the place away from school."""
+        if self.location and self.place not in (Place.ONLINE, Place.PHONE):
+            return f"{self.get_place_display()}, {self.location}"
+        return self.get_place_display()
+
 
 class BookingQuerySet(models.QuerySet):
     def active(self):

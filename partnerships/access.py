@@ -151,11 +151,19 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
 
 
 def teachers_of(students: QuerySet) -> QuerySet[User]:
-    """The class and assigned teachers of these students, while on their school's staff."""
-    return User.objects.filter(
-        Q(classes_taught__students__in=students) | Q(assigned_students__in=students),
-        staff_memberships__school__students__in=students,
-    ).distinct()
+    """The class and assigned teachers of these students, while on their school's staff.
+
+    Each rule a subquery on its own small table: joined in one query, teachers × their
+    school's students × classes made a school of 1,500 take seconds.
+    """
+    by_class = Classroom.teachers.through.objects.filter(
+        classroom_id__in=students.values("classroom_id")
+    ).values("user_id")
+    assigned = Student.assigned_teachers.through.objects.filter(
+        student_id__in=students.values("pk")
+    ).values("user_id")
+    on_staff = Staff.objects.filter(user=OuterRef("pk"), school_id__in=students.values("school_id"))
+    return User.objects.filter(Q(pk__in=by_class) | Q(pk__in=assigned), Exists(on_staff))
 
 
 def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:

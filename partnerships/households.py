@@ -8,8 +8,8 @@ their own: ``household_of`` gives them a household of one the first time one is 
 Staff say who lives with whom (``household_join``, ``household_leave``). A booking belongs
 to the household that made it: moving a member into another household, or out to live on
 their own, leaves the bookings already made where they are. The household that made them
-keeps seeing and managing them (and so, by ``conversations.access``, does the member who
-booked, wherever they live now); the member's new household books its own, where the round
+keeps seeing and managing them; the member who moved out no longer does, even one they
+booked (``conversations.access``), and their new household books its own, where the round
 is per household.
 
 Whether each household books its own conversation or the school holds one joint one per

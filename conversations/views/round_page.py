@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from conversations import booking as services
-from conversations.access import own_bookings, rounds_of_whanau, slots_offered_to
+from conversations.access import own_bookings, rounds_of_whanau
 from conversations.booking_forms import (
     BookingForm,
     an_id,
@@ -124,9 +124,15 @@ class RoundPage:
         teachers = teacher_ids_by_student([link.student_id for link in links])
         slots = []
         if not self.window:
+            # The round and the children are the member's already: their teachers' times in
+            # it, while those teachers are on the school's staff (``teachers_of``'s rule),
+            # asked simply, as this is the page a whole school's families load at once.
             slots = list(
-                slots_offered_to(user)
-                .filter(round=self.round)
+                Slot.objects.filter(
+                    round=self.round,
+                    host_id__in=set().union(*teachers.values()),
+                    host__staff_memberships__school_id=self.round.school_id,
+                )
                 .upcoming()
                 .with_booking_state()
                 .select_related("host")

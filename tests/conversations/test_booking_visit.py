@@ -485,3 +485,15 @@ def test_back_to_back_needs_two_to_four_children():
     five = {n: [_slot(n, 15, n)] for n in range(1, 6)}
     assert back_to_back(one) == []
     assert back_to_back(five) == []
+
+
+def test_a_teacher_who_has_left_the_school_is_not_offered(client, world, round_, sibling):
+    """Times a teacher offered before leaving the school's staff are not on the page (nor
+    bookable: the booking rules ask the same)."""
+    leaving = slot_at(round_, world.other_teacher, at(15))
+    staying = slot_at(round_, world.teacher, at(16))
+    world.school.staff.filter(user=world.other_teacher).delete()
+    client.force_login(world.whanau)
+    content = page(client, round_)
+    assert radio(world.student, staying) in content
+    assert radio(sibling, leaving) not in content

@@ -179,7 +179,8 @@ PAGES = [
             "my links to tamariki the round is for, with student and whānau member",
             "their children's class teachers",
             "their children's assigned teachers",
-            "upcoming times in the round with my tamariki's teachers, taken or not, with host",
+            "upcoming times in the round with my tamariki's teachers (on its school's staff), "
+            "taken or not, with host",
             "my household's bookings in the round, with time, host and who booked",
         ),
         given=lambda s: s.booking,
