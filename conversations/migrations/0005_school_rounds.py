@@ -1,35 +1,12 @@
-"""School-wide rounds, households' bookings, and moves in place.
-
-Each booking learns its round (from its time) and a household: the whānau member who booked
-it is given a household of their own where they have none, as nobody yet knows who lives
-with whom. An interpreter asked for without a language is kept, marked "not given".
+"""School-wide rounds and households' bookings, first step: the new columns, each nullable or
+with a default. The bookings learn their round and household in 0006, and the rules that
+need them are added in 0007: on PostgreSQL a table whose rows were just updated cannot be
+altered in the same transaction, so each step is a migration of its own.
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-NOT_GIVEN = "(not given)"
-
-
-def bookings_forward(apps, schema_editor):
-    Booking = apps.get_model("conversations", "Booking")
-    Household = apps.get_model("partnerships", "Household")
-    WhanauMember = apps.get_model("partnerships", "WhanauMember")
-    Slot = apps.get_model("conversations", "Slot")
-    Booking.objects.update(
-        round_id=models.Subquery(
-            Slot.objects.filter(pk=models.OuterRef("slot_id")).values("round_id")
-        )
-    )
-    members = WhanauMember.objects.filter(household__isnull=True, bookings__isnull=False)
-    for member in members.distinct().iterator():
-        member.household = Household.objects.create(school_id=member.school_id)
-        member.save(update_fields=["household"])
-        Booking.objects.filter(whanau=member).update(household=member.household)
-    Booking.objects.filter(needs_interpreter=True, interpreter_language="").update(
-        interpreter_language=NOT_GIVEN
-    )
 
 
 class Migration(migrations.Migration):
@@ -144,58 +121,5 @@ class Migration(migrations.Migration):
             model_name="slot",
             name="meeting_link",
             field=models.URLField(blank=True, max_length=500, verbose_name="meeting link"),
-        ),
-        migrations.RunPython(bookings_forward, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="booking",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="bookings",
-                to="conversations.conversationround",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="booking",
-            index=models.Index(fields=["round", "student"], name="conversatio_round_i_29088f_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="booking",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("cancelled_at__isnull", True), ("household__isnull", False)),
-                fields=("round", "student", "household"),
-                name="one_booking_per_household",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="booking",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("cancelled_at__isnull", True), ("household__isnull", True)),
-                fields=("round", "student"),
-                name="one_joint_booking",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="booking",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("needs_interpreter", False),
-                    models.Q(("interpreter_language", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="interpreter_language_given",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="conversationround",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("opens_at__isnull", True),
-                    ("closes_at__isnull", True),
-                    ("closes_at__gt", models.F("opens_at")),
-                    _connector="OR",
-                ),
-                name="round_closes_after_it_opens",
-            ),
         ),
     ]

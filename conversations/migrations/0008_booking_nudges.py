@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0005_school_rounds'),
+        ('conversations', '0007_booking_rules'),
         ('partnerships', '0012_households'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
