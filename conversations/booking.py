@@ -16,12 +16,19 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conversations import notices, notifications
 from conversations.access import own_bookings, rounds_managed_by
-from conversations.models import Booking, ConversationRound, Place, Slot, TimeRequest
+from conversations.models import (
+    Booking,
+    ConversationRound,
+    Place,
+    Slot,
+    TimeRequest,
+    at_school,
+)
 from partnerships import audit
 from partnerships.access import teachers_of
 from partnerships.households import household_of
@@ -36,7 +43,6 @@ DETAILS = (
     "needs_accessible_room",
     "note",
 )
-WHEN = "l j F, g:i a"
 
 
 class SlotTakenError(Exception):
@@ -96,29 +102,21 @@ def clean_details(details: dict, *, slot: Slot) -> dict:
     return cleaned
 
 
-def _when(slot: Slot) -> str:
-    at = timezone.localtime(slot.starts_at, slot.round.school.zone)
-    return dateformat.format(at, WHEN)
-
-
 def _check_bookable(*, slot: Slot, student: Student, whanau: WhanauMember) -> None:
     conversation_round = slot.round
     if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
         raise ValidationError(_("You can only book for your own tamariki."))
     if conversation_round.school_id != student.school_id:
         raise ValidationError(_("That time is at another school."))
-    now = timezone.now()
-    if not conversation_round.is_open or (
-        conversation_round.closes_at and conversation_round.closes_at <= now
-    ):
-        raise ValidationError(_("This round of conversations is closed for booking."))
-    if conversation_round.opens_at and conversation_round.opens_at > now:
-        opens = timezone.localtime(conversation_round.opens_at, conversation_round.school.zone)
+    window = conversation_round.window()
+    if window == "opens":
         raise ValidationError(
             _("Booking for this round opens on %(when)s.")
-            % {"when": dateformat.format(opens, WHEN)}
+            % {"when": at_school(conversation_round.opens_at, conversation_round.school)}
         )
-    if slot.starts_at <= now:
+    if window:
+        raise ValidationError(_("This round of conversations is closed for booking."))
+    if slot.starts_at <= timezone.now():
         raise ValidationError(_("That time has already passed. Please choose another."))
     classes = [c.pk for c in conversation_round.classes.all()]
     if classes and student.classroom_id not in classes:
@@ -177,8 +175,8 @@ def _check_overlap(slot: Slot, household, whanau: WhanauMember, exclude=()) -> N
                 )
                 % {
                     "name": other.student.display_name,
-                    "host": other.slot.host.get_full_name() or str(other.slot.host),
-                    "when": _when(other.slot),
+                    "host": other.slot.host_name,
+                    "when": at_school(other.slot.starts_at, other.slot.round.school),
                 }
             )
 
@@ -306,7 +304,10 @@ def booking_move(*, booking: Booking, slot: Slot, details: dict | None = None, b
             booking.refresh_from_db()
             summary = (
                 _("Moved a conversation time from %(was)s to %(now)s")
-                % {"was": _when(was), "now": _when(slot)}
+                % {
+                    "was": at_school(was.starts_at, was.round.school),
+                    "now": at_school(slot.starts_at, slot.round.school),
+                }
                 if slot.pk != was.pk
                 else _("Changed what the family need at their conversation time")
             )

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Booking, Slot
+from partnerships.forms import an_id
 
 SEEN = "@"  # a time's value on the page: "<slot id>@<its start, as the page showed it>"
 
@@ -78,14 +79,6 @@ def seen_value(slot: Slot) -> str:
     """A time's value on the page, carrying when it started as shown: if staff change the
     time before the family books, the booking is refused rather than made at another hour."""
     return f"{slot.pk}{SEEN}{int(slot.starts_at.timestamp())}"
-
-
-def an_id(value: str) -> int | None:
-    """A number sent by the page (an id, a time's start), or None: ASCII digits only ("²" is
-    a digit to ``str.isdigit``, and no number to the database), short enough to be one."""
-    if value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
 
 
 def read_seen(value: str) -> tuple[int, int | None] | None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
-from conversations.models import Booking, Place, Slot
+from conversations.models import Booking, Place
 from partnerships import mail
 
 PRODID = "-//Mahi Tahi//Conversations//EN"
@@ -33,10 +33,6 @@ def filename(booking: Booking) -> str:
     return f"conversation-{booking.pk}.ics"
 
 
-def _host(slot: Slot) -> str:
-    return slot.host.get_full_name() or str(slot.host)
-
-
 def location(booking: Booking) -> str:
     """Where the family goes, or how they join, in a line a calendar shows as the place.
 
@@ -46,7 +42,7 @@ def location(booking: Booking) -> str:
     if slot.place == Place.ONLINE or booking.how == Booking.How.ONLINE:
         return slot.meeting_link or gettext("Online: the school will send you the link")
     if slot.place == Place.PHONE or booking.how == Booking.How.PHONE:
-        return gettext("By phone: %(host)s will call you") % {"host": _host(slot)}
+        return gettext("By phone: %(host)s will call you") % {"host": slot.host_name}
     if slot.place == Place.AT_SCHOOL:
         return ", ".join(part for part in (slot.location, booking.round.school.name) if part)
     return slot.location or slot.get_place_display()
@@ -72,7 +68,7 @@ def booking_calendar(booking: Booking) -> Calendar:
     cancelled = booking.cancelled_at is not None
     summary = gettext("Learning conversation: %(student)s with %(host)s") % {
         "student": booking.student.display_name,
-        "host": _host(slot),
+        "host": slot.host_name,
     }
     if cancelled:
         summary = gettext("Cancelled: %(summary)s") % {"summary": summary}

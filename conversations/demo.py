@@ -30,7 +30,7 @@ from conversations.models import (
     Reflection,
     Slot,
 )
-from conversations.rounds import times_in_run
+from conversations.rounds import run_slots, times_in_run
 from partnerships.demo import STEPS, WHANAU_EMAIL, hard_to_reach
 from partnerships.households import household_of
 from partnerships.models import Classroom, School, Student, Term, Voice, WhanauLink
@@ -147,18 +147,14 @@ def _times(conversation_round, teacher, classroom, days) -> list[Slot]:
         for first, last, place in RUNS:
             start = datetime.datetime.combine(day, first, tzinfo=tz)
             end = datetime.datetime.combine(day, last, tzinfo=tz)
-            slots += [
-                Slot(
-                    round=conversation_round,
-                    host=teacher,
-                    starts_at=at,
-                    minutes=conversation_round.minutes,
-                    place=place,
-                    location=room if place == Place.AT_SCHOOL else "",
-                    meeting_link=link if place == Place.ONLINE else "",
-                )
-                for at in times_in_run(conversation_round, start, end)
-            ]
+            slots += run_slots(
+                conversation_round,
+                teacher,
+                times_in_run(conversation_round, start, end),
+                place=place,
+                location=room,
+                meeting_link=link,
+            )
     return slots
 
 

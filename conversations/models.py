@@ -10,10 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Voice
+
+WHEN = "l j F, g:i a"  # a conversation's time in a sentence: "Wednesday 3 March, 3:30 p.m."
+
+
+def at_school(moment: datetime.datetime, school) -> str:
+    """A moment as the school's clock shows it, in the active language (``WHEN``)."""
+    return dateformat.format(timezone.localtime(moment, school.zone), WHEN)
 
 
 class Place(models.TextChoices):
@@ -212,14 +219,22 @@ class ConversationRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def window(self) -> str:
+        """Why families can't book in the round now, or "" when they can: its booking has
+        "closed", a leader "paused" it, or it "opens" later. (``bookable()`` asks the same
+        of many rounds in SQL.)"""
+        now = timezone.now()
+        if self.closes_at and self.closes_at <= now:
+            return "closed"
+        if not self.is_open:
+            return "paused"
+        if self.opens_at and self.opens_at > now:
+            return "opens"
+        return ""
+
     @property
     def is_bookable(self) -> bool:
-        now = timezone.now()
-        return (
-            self.is_open
-            and (self.opens_at is None or self.opens_at <= now)
-            and (self.closes_at is None or now < self.closes_at)
-        )
+        return not self.window()
 
 
 class BookingNudge(models.Model):
@@ -293,6 +308,10 @@ class Slot(models.Model):
     @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.minutes)
+
+    @property
+    def host_name(self) -> str:
+        return self.host.get_full_name() or str(self.host)
 
     @property
     def way(self) -> str:

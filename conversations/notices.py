@@ -20,11 +20,11 @@ Each is written in the transaction of the change it tells of (``conversations.se
 """
 
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from conversations.models import Booking, LearningConversation
+from conversations.models import Booking, LearningConversation, at_school
 from partnerships.models import Rhythm
 from partnerships.notices import FAMILY, STAFF, family_of, kind, notify
 
@@ -65,7 +65,6 @@ BOOKING_CHANGED = kind(
     order=30,
 ).name
 
-WHEN = "l j F, g:i a"  # as the booking pages show a time
 BOOKED, MOVED, CANCELLED = "booked", "moved", "cancelled"
 
 
@@ -99,12 +98,10 @@ def conversation_recorded_notify(
 def _when(booking: Booking, language: str) -> str:
     """The booking's time and teacher, in the reader's language and the school's time zone."""
     slot = booking.slot
-    school = slot.round.school
     with translation.override(language):
-        at = dateformat.format(timezone.localtime(slot.starts_at, school.zone), WHEN)
         return _("%(when)s with %(host)s") % {
-            "when": at,
-            "host": slot.host.get_full_name() or str(slot.host),
+            "when": at_school(slot.starts_at, slot.round.school),
+            "host": slot.host_name,
         }
 
 
@@ -146,10 +143,10 @@ def _for_host(booking: Booking, host, event: str, was=None) -> str:
 
 
 def _change(booking: Booking, host, event: str, was) -> str:
-    zone = booking.round.school.zone
-    at = dateformat.format(timezone.localtime(booking.slot.starts_at, zone), WHEN)
+    school = booking.round.school
+    at = at_school(booking.slot.starts_at, school)
     if event == MOVED and was is not None:
-        before = dateformat.format(timezone.localtime(was.starts_at, zone), WHEN)
+        before = at_school(was.starts_at, school)
         if booking.slot.host_id != host.pk:
             return _("moved away from your %(was)s time") % {"was": before}
         return _("moved from %(was)s to %(when)s") % {"was": before, "when": at}

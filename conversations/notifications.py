@@ -166,7 +166,7 @@ def _compose(booking: Booking, *, template: str, **extra):
         "student": booking.student.display_name,
         "school": school,
         "round": booking.round,
-        "host": slot.host.get_full_name() or str(slot.host),
+        "host": slot.host_name,
         "starts_at": timezone.localtime(slot.starts_at, tz),
         "ends_at": timezone.localtime(slot.ends_at, tz),
         "where": where,

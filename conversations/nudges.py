@@ -25,11 +25,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from conversations.models import Booking, BookingNudge, ConversationRound
+from conversations.models import Booking, BookingNudge, ConversationRound, at_school
 from conversations.notices import BOOKING_NUDGE, booking_nudge_notify, nudge_key
 from conversations.schedules import round_students
 from partnerships import audit
@@ -46,7 +46,6 @@ from partnerships.models import (
 
 logger = logging.getLogger(__name__)
 
-WHEN = "l j F, g:i a"
 # How long a request's own task has to start before the sweep takes it on.
 WAITING = datetime.timedelta(minutes=5)
 
@@ -281,18 +280,17 @@ def nudge_scope(
 
 def refusal(conversation_round: ConversationRound) -> str:
     """Why families cannot be asked to book in this round now; empty when they can."""
-    now = timezone.now()
-    zone = conversation_round.school.zone
-    if not conversation_round.is_open:
-        return _("This round is closed for booking: open it before reminding families.")
-    if conversation_round.opens_at and conversation_round.opens_at > now:
-        opens = dateformat.format(timezone.localtime(conversation_round.opens_at, zone), WHEN)
-        return _("Booking for this round opens on %(when)s: remind families once it is open.") % {
-            "when": opens
+    window, school = conversation_round.window(), conversation_round.school
+    if window == "closed":
+        return _("Booking for this round closed on %(when)s.") % {
+            "when": at_school(conversation_round.closes_at, school)
         }
-    if conversation_round.closes_at and conversation_round.closes_at <= now:
-        closed = dateformat.format(timezone.localtime(conversation_round.closes_at, zone), WHEN)
-        return _("Booking for this round closed on %(when)s.") % {"when": closed}
+    if window == "paused":
+        return _("This round is closed for booking: open it before reminding families.")
+    if window == "opens":
+        return _("Booking for this round opens on %(when)s: remind families once it is open.") % {
+            "when": at_school(conversation_round.opens_at, school)
+        }
     return ""
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from conversations import notifications
 from conversations.models import Booking, ConversationRound, Place, Slot
 from partnerships import audit
-from partnerships.access import led_school_ids
+from partnerships.access import leads
 from partnerships.models import AuditEvent, Classroom, School, User
 
 MAX_SLOTS_AT_ONCE = 60  # for one teacher in one run
@@ -45,10 +45,6 @@ ROUND_FIELDS = (
     "break_after",
     "ways",
 )
-
-
-def leads(user: User, school_id: int) -> bool:
-    return led_school_ids(user).filter(school_id=school_id).exists()
 
 
 def _round_errors(fields: dict, classes, school: School) -> dict:
@@ -274,22 +270,42 @@ def slots_add(
         )
     with transaction.atomic():
         kept = _overlapping(host, starts, conversation_round.minutes)
-        new = [
-            Slot(
-                round=conversation_round,
-                host=host,
-                starts_at=at,
-                minutes=conversation_round.minutes,
-                place=place,
-                location=location if place in (Place.AT_SCHOOL, Place.ELSEWHERE) else "",
-                meeting_link=meeting_link if place == Place.ONLINE else "",
-            )
-            for at in starts
-            if at not in kept
-        ]
+        new = run_slots(
+            conversation_round,
+            host,
+            [at for at in starts if at not in kept],
+            place=place,
+            location=location,
+            meeting_link=meeting_link,
+        )
         # Two runs sent at once for one teacher: the database keeps one time at each start.
         Slot.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def run_slots(
+    conversation_round: ConversationRound,
+    host: User,
+    starts,
+    *,
+    place: str,
+    location: str = "",
+    meeting_link: str = "",
+) -> list[Slot]:
+    """Unsaved times starting at ``starts``, in the round's length: a room or place only
+    where one is met in person, a link only online."""
+    return [
+        Slot(
+            round=conversation_round,
+            host=host,
+            starts_at=at,
+            minutes=conversation_round.minutes,
+            place=place,
+            location=location if place in (Place.AT_SCHOOL, Place.ELSEWHERE) else "",
+            meeting_link=meeting_link if place == Place.ONLINE else "",
+        )
+        for at in starts
+    ]
 
 
 def slots_add_for_teachers(

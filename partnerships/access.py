@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from partnerships.models import (
@@ -49,6 +49,11 @@ def signed_in(user) -> bool:
 
 def led_school_ids(user) -> QuerySet:
     return Staff.objects.filter(user=user, role=Staff.Role.LEADER).values("school_id")
+
+
+def leads(user, school_id: int) -> bool:
+    """Whether ``user`` is a leader of the school."""
+    return led_school_ids(user).filter(school_id=school_id).exists()
 
 
 def staff_school_ids(user) -> QuerySet:
@@ -167,13 +172,16 @@ def teachers_of(students: QuerySet) -> QuerySet[User]:
 
 
 def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:
-    """Each student's class and assigned teachers (ids), in two queries for any number."""
+    """Each student's class and assigned teachers (ids), while on their school's staff (the
+    rule of ``teachers_of``), in two queries for any number."""
     teachers = {student_id: set() for student_id in student_ids}
     by_class = Classroom.teachers.through.objects.filter(
-        classroom__students__in=student_ids
+        classroom__students__in=student_ids,
+        user__staff_memberships__school_id=F("classroom__school_id"),
     ).values_list("classroom__students", "user_id")
     assigned = Student.assigned_teachers.through.objects.filter(
-        student_id__in=student_ids
+        student_id__in=student_ids,
+        user__staff_memberships__school_id=F("student__school_id"),
     ).values_list("student_id", "user_id")
     for student_id, user_id in itertools.chain(by_class, assigned):
         teachers[student_id].add(user_id)

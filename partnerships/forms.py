@@ -185,3 +185,11 @@ class RecordHistoryForm(forms.Form):
             (CHANGES, _("Changes only")),
         ],
     )
+
+
+def an_id(value: str) -> int | None:
+    """A number sent by the page (an id, a time's start), or None: ASCII digits only ("²" is
+    a digit to ``str.isdigit``, and no number to the database), short enough to be one."""
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None

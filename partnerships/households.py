@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from partnerships import audit
 from partnerships.access import led_school_ids, signed_in, students_managed_by
 from partnerships.models import AuditEvent, Household, School, Student, WhanauLink, WhanauMember
+from partnerships.school_settings import school_setting_set
 
 
 def household_of(member: WhanauMember) -> Household:
@@ -140,24 +141,12 @@ def school_bookings_per_household_set(*, school: School, by, per_household: bool
     """A leader says whether each household books its own conversation per child, or the
     school holds one joint one. Rounds copy it when they open: those already open keep
     theirs. Returns whether anything changed."""
-    if not led_school_ids(by).filter(school_id=school.pk).exists():
-        raise PermissionDenied(_("Only the school’s leaders change this."))
-    with transaction.atomic():
-        changed = (
-            School.objects.filter(pk=school.pk)
-            .exclude(bookings_per_household=per_household)
-            .update(bookings_per_household=per_household)
-        )
-        if changed:
-            school.bookings_per_household = per_household
-            audit.record(
-                actor=by,
-                action=AuditEvent.Action.CHANGED,
-                obj=school,
-                summary=(
-                    _("Each household books its own conversation, in rounds opened from now")
-                    if per_household
-                    else _("One joint conversation per child, in rounds opened from now")
-                ),
-            )
-    return bool(changed)
+    return school_setting_set(
+        school=school,
+        by=by,
+        name="bookings_per_household",
+        value=per_household,
+        summary=_("Each household books its own conversation, in rounds opened from now")
+        if per_household
+        else _("One joint conversation per child, in rounds opened from now"),
+    )

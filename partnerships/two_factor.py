@@ -10,16 +10,15 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from partnerships import audit
 from partnerships.access import request_roles
-from partnerships.models import AuditEvent, School, Staff
+from partnerships.models import School, Staff
+from partnerships.school_settings import school_setting_set
 
 # Where a leader who must set it up may still go: setting it up, and signing out.
 SETTING_UP = {
@@ -50,25 +49,15 @@ def school_two_factor_set(*, school: School, by, required: bool) -> bool:
     """A leader requires two-factor sign-in of the school's leaders, or stops requiring it.
 
     Returns whether anything changed."""
-    with transaction.atomic():
-        changed = (
-            School.objects.filter(pk=school.pk)
-            .exclude(leaders_need_two_factor=required)
-            .update(leaders_need_two_factor=required)
-        )
-        if changed:
-            school.leaders_need_two_factor = required
-            audit.record(
-                actor=by,
-                action=AuditEvent.Action.CHANGED,
-                obj=school,
-                summary=(
-                    _("Leaders must sign in with two-factor authentication")
-                    if required
-                    else _("Leaders no longer need two-factor authentication")
-                ),
-            )
-    return bool(changed)
+    return school_setting_set(
+        school=school,
+        by=by,
+        name="leaders_need_two_factor",
+        value=required,
+        summary=_("Leaders must sign in with two-factor authentication")
+        if required
+        else _("Leaders no longer need two-factor authentication"),
+    )
 
 
 class MFAAdapter(DefaultMFAAdapter):

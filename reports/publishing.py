@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships import audit
-from partnerships.access import classes_visible_to, relation_to, students_managed_by
+from partnerships.access import classes_visible_to, leads, relation_to, students_managed_by
 from partnerships.models import AuditEvent, Classroom, User
 from reports import content, notices, surprises
 from reports.models import PublishRun, Report, ReportResponse, ReportRound, ReportVersion
-from reports.services import check_family, leads, locked, record
+from reports.services import check_family, locked, record
 
 REASON_MAX = ReportVersion._meta.get_field("override_reason").max_length
 TEXT_MAX = Report._meta.get_field("home_help").max_length

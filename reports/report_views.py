@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from learners.access import goals_visible_to
 from learners.models import Disposition, Goal, LearningArea
 from partnerships import audit
-from partnerships.access import relation_to, students_visible_to
+from partnerships.access import leads, relation_to, students_visible_to
 from partnerships.models import Voice
 from partnerships.submissions import once_per_form
 from reports import content, pdf, publishing, services, surprises
@@ -70,7 +70,7 @@ def report_detail(request, pk: int):
 
 
 def _staff_context(request, report: Report, versions) -> dict:
-    is_leader = services.leads(request.user, report.round.school_id)
+    is_leader = leads(request.user, report.round.school_id)
     waiting = report.status != Report.Status.PUBLISHED
     unraised = surprises.unraised(report) if waiting else []
     return {

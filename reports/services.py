@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from learners.models import Disposition, LearningArea
 from partnerships import audit
-from partnerships.access import led_school_ids, relation_to
+from partnerships.access import leads, relation_to
 from partnerships.models import AuditEvent, School, Student, User, Voice
+from partnerships.school_settings import school_setting_set
 from reports.content import section_labels
 from reports.models import (
     DEFAULT_SCALE,
@@ -32,10 +33,6 @@ COMMENT_MAX = Report._meta.get_field("teacher_comment").max_length
 SUPPORT_MAX = Report._meta.get_field("support_note").max_length
 REFLECTION_MAX = Report._meta.get_field("student_reflection").max_length
 SHORT_MAX = Judgement._meta.get_field("comment").max_length
-
-
-def leads(user: User, school_id: int) -> bool:
-    return led_school_ids(user).filter(school_id=school_id).exists()
 
 
 def scale_for(school: School) -> list[AchievementLevel]:
@@ -373,21 +370,11 @@ def check_family(actor: User, report: Report) -> str:
 
 def school_reports_approval_set(*, actor: User, school: School, required: bool) -> bool:
     """A leader says whether reports wait for a leader's approval; False if unchanged."""
-    if not leads(actor, school.pk):
-        raise PermissionDenied(_("Only the school’s leaders change this."))
-    with transaction.atomic():
-        changed = (
-            School.objects.filter(pk=school.pk)
-            .exclude(reports_need_approval=required)
-            .update(reports_need_approval=required)
-        )
-        if changed:
-            school.reports_need_approval = required
-            audit.record(
-                actor=actor,
-                action=AuditEvent.Action.CHANGED,
-                obj=school,
-                summary=_("Reports need a leader’s approval: %(answer)s")
-                % {"answer": _("yes") if required else _("no")},
-            )
-    return bool(changed)
+    return school_setting_set(
+        school=school,
+        by=actor,
+        name="reports_need_approval",
+        value=required,
+        summary=_("Reports need a leader’s approval: %(answer)s")
+        % {"answer": _("yes") if required else _("no")},
+    )

@@ -29,13 +29,13 @@ from conversations.access import (
 from conversations.booking_forms import (
     BookingForm,
     TimeRequestForm,
-    an_id,
     has_moved,
     needs_from,
 )
 from conversations.models import Booking, Slot
-from conversations.views.round_page import RoundPage, when, window_of
+from conversations.views.round_page import RoundPage, when
 from partnerships.access import own_whanau_links, whanau_only
+from partnerships.forms import an_id
 from partnerships.submissions import once_per_form
 
 
@@ -140,7 +140,7 @@ def slot_book(request, pk: int, student_pk: int):
     source = moving or (household[-1] if household else member)
     posted = request.POST if request.method == "POST" else None
     form = BookingForm(posted, ways=services.ways_for(slot, slot.round), initial=needs_from(source))
-    window = window_of(slot.round) or ("passed" if slot.starts_at <= timezone.now() else "")
+    window = slot.round.window() or ("passed" if slot.starts_at <= timezone.now() else "")
     alternatives = []
     if posted is not None and form.is_valid():
         stale = _stale(request, slot=slot, student=link.student, moving=moving)

@@ -21,30 +21,16 @@ from conversations import booking as services
 from conversations.access import own_bookings, rounds_of_whanau
 from conversations.booking_forms import (
     BookingForm,
-    an_id,
     has_moved,
     needs_from,
     read_seen,
     seen_value,
 )
 from conversations.booking_plan import back_to_back
-from conversations.models import Booking, ConversationRound, Slot
+from conversations.models import WHEN, Booking, ConversationRound, Slot
 from partnerships.access import own_whanau_links, teacher_ids_by_student
+from partnerships.forms import an_id
 from partnerships.models import WhanauLink
-
-WHEN = "l j F, g:i a"
-
-
-def window_of(conversation_round: ConversationRound) -> str:
-    """Why the round can't be booked now ("opens", "closed", "paused"), or "" when it can."""
-    now = timezone.now()
-    if conversation_round.closes_at and conversation_round.closes_at <= now:
-        return "closed"
-    if not conversation_round.is_open:
-        return "paused"
-    if conversation_round.opens_at and conversation_round.opens_at > now:
-        return "opens"
-    return ""
 
 
 def when(slot: Slot) -> str:
@@ -120,19 +106,13 @@ class RoundPage:
         if not links:
             raise Http404
         self.member = links[0].whanau
-        self.window = window_of(self.round)
+        self.window = self.round.window()
         teachers = teacher_ids_by_student([link.student_id for link in links])
         slots = []
         if not self.window:
-            # The round and the children are the member's already: their teachers' times in
-            # it, while those teachers are on the school's staff (``teachers_of``'s rule),
-            # asked simply, as this is the page a whole school's families load at once.
+            # The round and the children are the member's already: their teachers' times in it.
             slots = list(
-                Slot.objects.filter(
-                    round=self.round,
-                    host_id__in=set().union(*teachers.values()),
-                    host__staff_memberships__school_id=self.round.school_id,
-                )
+                Slot.objects.filter(round=self.round, host_id__in=set().union(*teachers.values()))
                 .upcoming()
                 .with_booking_state()
                 .select_related("host")

@@ -20,6 +20,7 @@ from conversations.forms import AnswerForm, MeetingLinkForm, RoundForm, SlotSeri
 from conversations.models import Booking, ConversationRound, Place
 from partnerships import audit
 from partnerships.access import request_roles, staff_only, students_managed_by
+from partnerships.forms import an_id
 from partnerships.models import Student
 from partnerships.submissions import once_per_form
 
@@ -58,9 +59,8 @@ def round_list(request):
 def _cancel_for_family(request, conversation_round: ConversationRound) -> bool:
     """Staff cancel a family's booked time in this round, saying why; the family is told.
     False, with the message why, when it could not be cancelled."""
-    booking_id = request.POST.get("booking", "")
-    # ASCII digits only: "²" is a digit to str.isdigit(), and no number to the database.
-    if not (booking_id.isascii() and booking_id.isdigit()):
+    booking_id = an_id(request.POST.get("booking", ""))
+    if booking_id is None:
         raise Http404
     reason = request.POST.get("reason", "")
     if "\x00" in reason:  # PostgreSQL cannot store it

@@ -20,6 +20,7 @@ from conversations.access import rounds_managed_by
 from conversations.models import ConversationRound
 from partnerships import audit
 from partnerships.access import request_roles, staff_only
+from partnerships.forms import an_id
 from partnerships.models import Classroom
 from partnerships.submissions import once_per_form
 
@@ -180,8 +181,7 @@ def _nudge(request, conversation_round: ConversationRound, students) -> str:
     value = request.POST.get("classroom", "")
     classroom = None
     if value:
-        # ASCII digits only: "²" is a digit to str.isdigit(), and no number to the database.
-        if not (value.isascii() and value.isdigit() and len(value) < 19):
+        if an_id(value) is None:
             raise Http404
         classroom = get_object_or_404(
             Classroom.objects.filter(pk__in=students.values("classroom_id")), pk=value

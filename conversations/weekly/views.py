@@ -32,6 +32,7 @@ from partnerships.access import (
     students_visible_to,
 )
 from partnerships.files import private_file_response
+from partnerships.forms import an_id
 from partnerships.models import OutboxEmail, Student, Voice, WhanauLink
 from partnerships.submissions import once_per_form
 
@@ -218,8 +219,7 @@ def weekly_update_approve(request):
     except ValueError:
         week = None
     if update_id:
-        # ASCII digits only: "²" is a digit to str.isdigit(), and no number to the database.
-        if not (update_id.isascii() and update_id.isdigit()):
+        if an_id(update_id) is None:
             raise Http404
         updates = updates.filter(pk=update_id)
     elif week is None:

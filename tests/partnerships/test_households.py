@@ -273,8 +273,9 @@ def test_set_where_rounds_are_opened_it_goes_back_there(client, world):
     )
     response = client.post(reverse("school_households"), {"next": reverse("round_list")})
     assert response.url == reverse("round_list")
-    response = client.post(reverse("school_households"), {"next": "https://elsewhere.example/"})
-    assert response.url == reverse("school_whanau")
+    for elsewhere in ("https://elsewhere.example/", "//elsewhere.example/", "0", "round_list"):
+        response = client.post(reverse("school_households"), {"next": elsewhere})
+        assert response.url == reverse("school_whanau")
 
 
 def test_only_a_leader_changes_it_for_their_own_school(client, world):
