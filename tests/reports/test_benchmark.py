@@ -1,6 +1,8 @@
-"""The dashboard benchmark: its term of activity, and the command's checks before any server."""
+"""The load benchmark: its term of activity, its budgets, and the command's checks before any
+server starts."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,13 +19,9 @@ from partnerships.demo.families import SchoolPlan
 from partnerships.demo.school import build_school
 from partnerships.models import School, Voice
 from reports import activity
-from reports.management.commands import benchmark_dashboard
-from reports.management.commands.benchmark_dashboard import (
-    Command,
-    parse_wrk,
-    resolve_paths,
-    signed_in_session,
-)
+from reports.bench import serve
+from reports.bench.serve import parse_wrk, signed_in_session
+from reports.management.commands.benchmark_pages import verdicts
 
 KINDS = {
     "cards",
@@ -103,48 +101,66 @@ def test_seeding_makes_as_many_queries_for_twice_the_students():
     assert large_queries == small_queries
 
 
+@pytest.fixture
+def local_postgres(monkeypatch):
+    """As if on a local PostgreSQL with wrk installed (the checks, not the run, are tested)."""
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    monkeypatch.setattr(serve.shutil, "which", lambda name: "/usr/bin/wrk")
+
+
+def _run(*args):
+    call_command("benchmark_pages", *args, stdout=StringIO(), stderr=StringIO())
+
+
 @pytest.mark.django_db
 def test_the_command_refuses_sqlite(monkeypatch):
     """On SQLite the command stops at once and says the budget needs PostgreSQL."""
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match=r"PostgreSQL.*DATABASE_URL"):
-        call_command("benchmark_dashboard", stdout=StringIO(), stderr=StringIO())
+        _run()
     assert not School.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_command_names_the_package_when_wrk_is_missing(monkeypatch):
+def test_the_command_loads_only_a_database_on_this_machine(local_postgres, monkeypatch):
+    """A database on another host is refused before anything is seeded or served."""
+    monkeypatch.setitem(connection.settings_dict, "HOST", "db.school.example")
+    with pytest.raises(CommandError, match="only a database on this machine"):
+        _run()
+    assert not School.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_names_the_package_when_wrk_is_missing(local_postgres, monkeypatch):
     """Without wrk on the PATH it says to install the Debian package wrk, and seeds nothing."""
-    monkeypatch.setattr(connection, "vendor", "postgresql")
-    monkeypatch.setattr(benchmark_dashboard.shutil, "which", lambda name: None)
+    monkeypatch.setattr(serve.shutil, "which", lambda name: None)
     with pytest.raises(CommandError, match=r"wrk.*apt-get install wrk"):
-        call_command("benchmark_dashboard", stdout=StringIO(), stderr=StringIO())
+        _run()
     assert not School.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_command_will_not_seed_under_production_settings(monkeypatch, settings):
+def test_the_command_will_not_seed_under_production_settings(local_postgres, settings):
     """Under production settings it refuses unless --force: it makes published logins."""
-    monkeypatch.setattr(connection, "vendor", "postgresql")
-    monkeypatch.setattr(benchmark_dashboard.shutil, "which", lambda name: "/usr/bin/wrk")
     settings.SETTINGS_MODULE = "config.settings.production"
     with pytest.raises(CommandError, match="--force"):
-        call_command("benchmark_dashboard", stdout=StringIO(), stderr=StringIO())
+        _run()
+    assert not School.objects.exists()
 
 
-def test_paths_resolve_by_name_and_fall_back_to_the_home_page():
-    """Names resolve with their query; an unknown name is measured as / once, with a warning."""
-    specs = ["dashboard?classroom={classroom}", "no_such_page", "no_such_either?x=1", "/"]
-    paths, warnings = resolve_paths(specs, 7)
-    assert paths == [f"{reverse('dashboard')}?classroom=7", "/"]
-    assert len(warnings) == 2
-    assert "no_such_page" in warnings[0]
+@pytest.mark.django_db
+def test_a_database_without_its_data_is_named_not_measured(local_postgres):
+    """With --skip-seed and no demo school, it says what is missing and how to seed it."""
+    with pytest.raises(CommandError, match=r"No Kōwhai Primary School.*without --skip-seed"):
+        _run("--skip-seed")
 
 
-def test_paths_name_the_schools_open_round():
-    """``{round}`` in a path or a query is the school's round open for booking."""
-    paths, _warnings = resolve_paths(["/rounds/{round}/book/", "dashboard?r={round}"], 7, 42)
-    assert paths == ["/rounds/42/book/", f"{reverse('dashboard')}?r=42"]
+def test_an_unreadable_one_school_file_is_named(tmp_path):
+    """--against a file that is not a saved run says so before anything runs."""
+    path = tmp_path / "one.json"
+    path.write_text("{}")
+    with pytest.raises(CommandError, match="not a benchmark_pages --save file"):
+        _run("--against", str(path))
 
 
 def test_wrk_results_are_read_in_milliseconds():
@@ -163,17 +179,35 @@ def test_wrk_results_are_read_in_milliseconds():
         parse_wrk("unable to connect")
 
 
+FAST = {"p50": 50.0, "p95": 90.0, "requests": 800, "users": 20, "errors": 0}
+
+
+def test_a_page_within_twice_the_floor_and_under_150_ms_is_within_budget():
+    """Twice the floor at p50 and a p95 under 150 ms passes; more of either fails."""
+    assert verdicts(FAST, floor=25.0, one_school=None) == []
+    assert verdicts(FAST, floor=24.0, one_school=None) == ["p50 > 2× floor"]
+    assert verdicts({**FAST, "p95": 150.0}, floor=25.0, one_school=None) == ["p95 ≥ 150 ms"]
+    assert verdicts({**FAST, "errors": 2}, floor=25.0, one_school=None) == ["2 errors"]
+
+
 def test_a_page_slower_than_the_run_is_over_budget():
     """Fewer answers than users means no figures and a failed budget, not a pass."""
-    fast = {"p50": 20.0, "p95": 40.0, "p99": 60.0, "rps": 400.0, "errors": 0, "requests": 8000}
-    slow = {"p50": 0.0, "p95": 0.0, "p99": 0.0, "rps": 0.0, "errors": 0, "requests": 0}
-    out, err = StringIO(), StringIO()
-    command = Command(stdout=out, stderr=err)
-    command._report([("/accounts/email/ (floor)", fast)], users=20)
-    with pytest.raises(CommandError, match="/dashboard/"):
-        command._report([("/dashboard/", slow), ("/accounts/email/ (floor)", fast)], users=20)
-    assert "NO: 0 answers" in out.getvalue()
-    assert "longer" in err.getvalue()
+    assert verdicts({**FAST, "requests": 3}, floor=25.0, one_school=None) == [
+        "3 answers in the run"
+    ]
+
+
+def test_in_the_district_a_page_keeps_within_a_fifth_of_its_one_school_time():
+    """Read in floors, a page 1.2× its one-school time passes and anything slower fails."""
+    one_school = {"floors": 1.5}  # 1.5 floors in the one-school run
+    assert verdicts(FAST, floor=50 / 1.79, one_school=one_school) == []
+    assert verdicts(FAST, floor=50 / 1.85, one_school=one_school) == ["> 1.2× one school"]
+
+
+def test_the_benchmark_serves_gunicorn_as_the_dockerfile_does():
+    """The same number of workers as the image's command: what is measured is what runs."""
+    dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
+    assert f'"--workers", "{serve.WORKERS}"' in dockerfile
 
 
 def test_the_benchmark_session_signs_the_leader_in(client, world):
@@ -184,3 +218,21 @@ def test_the_benchmark_session_signs_the_leader_in(client, world):
     assert client.get(reverse("account_email")).status_code == 200
     client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(world.leader, "another key")
     assert client.get(reverse("account_email")).status_code == 302
+
+
+@pytest.mark.urls("config.bench_urls")
+def test_the_floor_is_a_signed_in_page_of_the_benchmark_only(client, world):
+    """Signed in, the floor is the site's layout with nothing in it; signed out, the sign-in
+    page; the app's own URLconf has no such page."""
+    client.force_login(world.leader)
+    response = client.get(serve.FLOOR_PATH)
+    assert response.status_code == 200
+    assert b"<main" in response.content
+    client.logout()
+    assert client.get(serve.FLOOR_PATH).status_code == 302
+
+
+def test_the_app_itself_has_no_floor(client, world):
+    """The floor exists only in the benchmark's URLconf."""
+    client.force_login(world.leader)
+    assert client.get(serve.FLOOR_PATH).status_code == 404

@@ -1,4 +1,4 @@
--- wrk script for `manage.py benchmark_dashboard`: signed-in GETs, then one line of results.
+-- wrk script for the load benchmarks (`manage.py benchmark_pages`): signed-in GETs, then one line of results.
 --
 -- The session cookie comes from the environment rather than wrk's command line, so a live
 -- sign-in never shows in the process list.
