@@ -111,7 +111,7 @@ def cookie_for(session_key: str) -> str:
 
 def request(
     port: int, method: str, path: str, *, cookie: str, body: str = "", timeout: float = 60
-) -> tuple[int, dict, str]:
+) -> tuple[int, http.client.HTTPMessage, str]:
     """One request as a browser behind the TLS proxy sends it: status, headers, body."""
     client = http.client.HTTPConnection(HOST, port, timeout=timeout)
     headers = {"Cookie": cookie, "X-Forwarded-Proto": "https", "Host": HOST}
@@ -124,7 +124,7 @@ def request(
         text = response.read().decode("utf-8", "replace")
     finally:
         client.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    return response.status, response.headers, text
 
 
 class Server:
@@ -140,10 +140,10 @@ class Server:
         try:
             status, headers, _body = request(self.port, "GET", path, cookie=cookie)
         except (OSError, http.client.HTTPException) as error:
-            status, headers = error, {}
+            status, headers = error, http.client.HTTPMessage()
         if status != 200:
             raise CommandError(
-                f"GET {path} answered {status} {headers.get('location', '')}\n"
+                f"GET {path} answered {status} {headers.get('Location', '')}\n"
                 f"{self.log.read_text()[-3000:]}".rstrip()
             )
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from reports.bench.pages import ROLES, MissingDataError, demo_school, pages, person
-from reports.management.commands.benchmark_pages import seed
+from reports.bench.seeding import seed
 
 
 @pytest.mark.django_db

@@ -13,42 +13,18 @@ that slows during the run slows both. Exits 1 if any page is over budget.
 import json
 import secrets
 import statistics
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships import demo
 from partnerships.models import School, Student
-from reports.activity import seed_term
 from reports.bench import serve
 from reports.bench.pages import ROLES, MissingDataError, Page, demo_school, pages, person
+from reports.bench.seeding import seed
 
 P95_BUDGET_MS = 150.0
 FLOOR_BUDGET = 2.0  # a page's p50, in floors
 DISTRICT_BUDGET = 1.2  # a page's time in the district, in its one-school times
-
-
-def seed(schools: int, students: int, write) -> None:
-    """The district, each school's term of activity and the demo school's own steps (its
-    reports and notices): what is there already is left as it is."""
-    started = time.perf_counter()
-    try:
-        result = demo.seed(schools=schools, students=students)
-    except demo.DemoError as error:
-        raise CommandError(str(error)) from error
-    for line in result.lines:
-        write(line)
-    names = [plan.name for plan in demo.school_plans(schools)]
-    for school in School.objects.filter(name__in=names).order_by("pk"):
-        made = seed_term(school=school)
-        if made:
-            counts = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in made.items())
-            write(f"{school.name}: a term of activity: {counts}.")
-            if school.name == demo.DEMO_SCHOOL:
-                for line in demo.STEPS.run(school):
-                    write(line)
-    write(f"Seeded in {time.perf_counter() - started:.1f} s.")
 
 
 def verdicts(row: dict, floor: float, one_school: dict | None) -> list[str]:

@@ -1,0 +1,31 @@
+"""Seeding a benchmark database: the demo district and a term of activity in each school."""
+
+import time
+
+from django.core.management.base import CommandError
+
+from partnerships import demo
+from partnerships.models import School
+from reports.activity import seed_term
+
+
+def seed(schools: int, students: int, write) -> None:
+    """The district, each school's term of activity and the demo school's own steps (its
+    reports and notices): what is there already is left as it is."""
+    started = time.perf_counter()
+    try:
+        result = demo.seed(schools=schools, students=students)
+    except demo.DemoError as error:
+        raise CommandError(str(error)) from error
+    for line in result.lines:
+        write(line)
+    names = [plan.name for plan in demo.school_plans(schools)]
+    for school in School.objects.filter(name__in=names).order_by("pk"):
+        made = seed_term(school=school)
+        if made:
+            counts = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in made.items())
+            write(f"{school.name}: a term of activity: {counts}.")
+            if school.name == demo.DEMO_SCHOOL:
+                for line in demo.STEPS.run(school):
+                    write(line)
+    write(f"Seeded in {time.perf_counter() - started:.1f} s.")
