@@ -257,6 +257,15 @@ class SlotSeriesForm(forms.Form):
                 help_text=_("Only when the school is really open that day."),
             )
 
+    def teacher_options(self) -> list[tuple[str, str, bool]]:
+        """The teachers to tick, as (value, name, ticked). The page draws the boxes itself: a
+        whole school's staff, each through a widget's templates, was most of its time."""
+        field = self["teachers"]
+        ticked = {str(value) for value in field.value() or []}
+        return [
+            (str(value), str(name), str(value) in ticked) for value, name in field.field.choices
+        ]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("who") == "chosen" and not cleaned.get("teachers"):

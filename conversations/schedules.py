@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, Q, QuerySet
 from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from conversations.models import Booking, ConversationRound, Slot
 from partnerships.models import Classroom, Student, User
@@ -66,7 +68,7 @@ class Time:
     """One time a teacher offers, and its booking (``None``: free)."""
 
     starts_at: datetime.datetime  # at the school
-    at: str  # the time of day, as the page shows it
+    at: str  # the time of day, as the page shows it (escaped)
     location: str
     booking: Visit | None
 
@@ -130,17 +132,39 @@ def schedule_days(slots: QuerySet[Slot], zone) -> list[Day]:
         .values_list("slot_id", *VISIT_FIELDS)
     }
     by_day: dict[datetime.date, dict[int, HostDay]] = defaultdict(dict)
+    # Every teacher offers the same few times of day: each is put in words (and escaped for
+    # the page) once.
+    said: dict[datetime.time, str] = {}
     for pk, starts_at, host_id, name, location in times:
         local = timezone.localtime(starts_at, zone)
         hosts = by_day[local.date()]
         if host_id not in hosts:
             hosts[host_id] = HostDay(host_id, name)
-        at = dateformat.time_format(local, "g:i a")
+        if (at := said.get(local.time())) is None:
+            at = said[local.time()] = escape(dateformat.time_format(local, "g:i a"))
         hosts[host_id].times.append(Time(local, at, location, visits.get(pk)))
     return [
         Day(day, sorted(hosts.values(), key=lambda h: (h.name.casefold(), h.host_id)))
         for day, hosts in sorted(by_day.items())
     ]
+
+
+def time_labels() -> dict[str, str]:
+    """The words of a teacher's table of times, translated (and escaped) once for a page that
+    draws one table per teacher per day."""
+    words = {
+        "time": _("Time"),
+        "child": _("Child"),
+        "classroom": _("Class"),
+        "whanau": _("Who is coming"),
+        "how": _("How"),
+        "needs": _("Needs"),
+        "free": _("Free"),
+        "childcare": _("Childcare"),
+        "accessible": _("Accessible room"),
+        "interpreter": _("Interpreter"),
+    }
+    return {key: escape(word) for key, word in words.items()}
 
 
 def booked_students(slots: QuerySet[Slot]) -> QuerySet[Student]:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -26,6 +27,8 @@ from partnerships.access import (
     students_visible_to,
 )
 from partnerships.submissions import once_per_form
+
+PER_PAGE = 50
 
 # Learning conversations -----------------------------------------------------------
 
@@ -189,11 +192,17 @@ def reflection_add(request, pk: int):
 def transitions(request):
     """Whose transition conversation is due or overdue, so nobody's is forgotten."""
     due = services.transitions_due(request.user)
+    # Overdue piles up over a year of starts: a page of them at a time. What is due in the
+    # next two weeks is a fortnight's starters, and shows in full.
+    page = Paginator([row for row in due if row.is_overdue], PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "conversations/transitions.html",
         {
-            "overdue": [row for row in due if row.is_overdue],
+            "page": page,
+            "overdue": page.object_list,
             "upcoming": [row for row in due if not row.is_overdue],
         },
     )

@@ -119,6 +119,7 @@ def round_schedule(request, pk: int):
         "leads": leads,
         "form": form,
         "schedule": schedule,
+        "labels": schedules.time_labels(),
         "hosts": hosts,
         "days": days,
         "day": day,
@@ -152,6 +153,7 @@ def round_door_lists(request, pk: int):
             "round": conversation_round,
             "form": form,
             "schedule": schedule,
+            "labels": schedules.time_labels(),
             "query": _query(day, teacher),
         },
     )

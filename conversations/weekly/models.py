@@ -78,6 +78,10 @@ class WeeklyUpdate(models.Model):
         verbose_name = _("weekly update")
         verbose_name_plural = _("weekly updates")
         ordering = ["-week"]
+        indexes = [
+            # The week's updates waiting for approval, counted for a whole school's week.
+            models.Index(fields=["week", "status"], name="update_week_status"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["student", "week"], name="one_update_per_week"),
             models.CheckConstraint(

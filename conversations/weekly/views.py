@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +36,9 @@ from partnerships.files import private_file_response
 from partnerships.forms import an_id
 from partnerships.models import OutboxEmail, Student, Voice, WhanauLink
 from partnerships.submissions import once_per_form
+
+# A school's week is a row per student: a page of them at a time, as the school's student list.
+WEEK_PER_PAGE = 50
 
 
 def _link_problem(request, *, expired: bool):
@@ -177,14 +181,14 @@ def weekly_update_week(request):
     updates = WeeklyUpdate.objects.filter(week=week).prefetch_related(
         Prefetch("deliveries", queryset=deliveries, to_attr="sent_to")
     )
-    students = (
-        students_managed_by(request.user)
-        .filter(school=school)
-        .select_related("classroom")
+    students = students_managed_by(request.user).filter(school=school)
+    page = Paginator(
+        students.select_related("classroom")
         .prefetch_related(Prefetch("weekly_updates", queryset=updates, to_attr="this_week"))
-        .order_by("classroom__name", "last_name", "pk")
-    )
-    rows = [(student, next(iter(student.this_week), None)) for student in students]
+        .order_by("classroom__name", "last_name", "pk"),
+        WEEK_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    rows = [(student, next(iter(student.this_week), None)) for student in page]
     _with_state([delivery for _student, update in rows if update for delivery in update.sent_to])
     return render(
         request,
@@ -199,11 +203,12 @@ def weekly_update_week(request):
             .values_list("finished_at", flat=True)
             .first(),
             "rows": rows,
-            "waiting": sum(
-                1
-                for _student, update in rows
-                if update and update.status == WeeklyUpdate.Status.SUBMITTED
-            ),
+            "page": page,
+            # The button approves the whole week: it counts every page's. Asked from the
+            # students (one update each a week), so the planner starts from the week's few.
+            "waiting": students.filter(
+                weekly_updates__week=week, weekly_updates__status=WeeklyUpdate.Status.SUBMITTED
+            ).count(),
         },
     )
 

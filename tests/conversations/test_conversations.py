@@ -119,6 +119,27 @@ def test_transition_due_and_overdue_until_recorded(client, world, time_machine):
     assert response.context["overdue"] == []
 
 
+def test_overdue_transitions_come_a_page_at_a_time(client, world, time_machine, monkeypatch):
+    """A long list of overdue transitions is paged; what is due soon shows on every page."""
+    monkeypatch.setattr("conversations.views.records.PER_PAGE", 1)
+    time_machine.move_to(datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC))
+    world.student.start_date = datetime.date(2026, 2, 13)
+    world.student.save()
+    world.classmate.start_date = datetime.date(2026, 2, 10)
+    world.classmate.save()
+    soon = factories.StudentFactory(
+        school=world.school, classroom=world.classroom, start_date=datetime.date(2026, 3, 1)
+    )
+    client.force_login(world.teacher)
+    first = client.get(reverse("transitions"))
+    second = client.get(reverse("transitions"), {"page": 2})
+    assert [row.student for row in first.context["overdue"]] == [world.classmate]
+    assert [row.student for row in second.context["overdue"]] == [world.student]
+    assert "?page=2" in first.content.decode()
+    for page in (first, second):
+        assert [row.student for row in page.context["upcoming"]] == [soon]
+
+
 def test_school_sets_its_own_transition_days(client, world, time_machine):
     """A school that waits 30 days is not overdue at day 25."""
     time_machine.move_to(datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC))

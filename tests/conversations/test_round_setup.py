@@ -223,6 +223,21 @@ def test_a_leader_offers_times_for_the_teachers_they_tick(client, world, round_)
     assert set(Slot.objects.values_list("host", flat=True)) == {world.other_teacher.pk}
 
 
+def test_a_refused_run_keeps_the_teachers_ticked_and_says_why(client, world, round_):
+    """The boxes come back as they were sent, with the reason beside them."""
+    client.force_login(world.leader)
+    response = _offer(client, round_, who="chosen", teachers=[world.other_teacher.pk], last="")
+    page = response.content.decode()
+    assert f'value="{world.other_teacher.pk}" id="id_teachers_' in page
+    ticked = page.split(f'value="{world.other_teacher.pk}"')[1].split(">")[0]
+    assert "checked" in ticked
+    unticked = page.split(f'name="teachers" value="{world.teacher.pk}"')[1].split(">")[0]
+    assert "checked" not in unticked
+    response = _offer(client, round_, who="chosen")
+    assert "Tick the teachers to offer these times for." in response.content.decode()
+    assert not Slot.objects.exists()
+
+
 def test_a_teacher_cannot_offer_times_for_others(client, world, round_):
     """A teacher's run is their own, whatever the form says; nor do they open or close."""
     client.force_login(world.teacher)

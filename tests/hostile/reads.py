@@ -52,7 +52,8 @@ GET_PARAMS = {
     "inbox": PAGE,
     "student_notices": PAGE,
     "conversation_create": {"kind": LearningConversation.Kind.values},
-    "weekly_update_week": {"week": lambda t: [_days_ago(7), _days_ago(0)]},
+    "weekly_update_week": {"week": lambda t: [_days_ago(7), _days_ago(0)], **PAGE},
+    "transitions": PAGE,
     "weekly_update_photo": {"v": ["0123456789ab"]},  # only for the browser's cache
     "dashboard": FILTERS,
     "dashboard_students": {**FILTERS, "figure": list(DRILLS), **PAGE},

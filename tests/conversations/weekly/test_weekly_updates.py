@@ -126,6 +126,25 @@ def test_teachers_week_shows_who_has_written_and_approves_all(client, world, wee
     assert WeeklyUpdate.objects.get().status == WeeklyUpdate.Status.APPROVED
 
 
+def test_a_big_weeks_students_come_a_page_at_a_time_and_approve_all_counts_them_all(
+    client, world, week, monkeypatch
+):
+    """Students past the first page are on the next; the approve-all button counts every
+    page's updates waiting for approval."""
+    monkeypatch.setattr("conversations.weekly.views.WEEK_PER_PAGE", 1)
+    _write(client, world, submit="1")
+    client.force_login(world.teacher)
+    url = reverse("weekly_update_week")
+    first = client.get(url, {"week": week.isoformat()})
+    assert len(first.context["rows"]) == 1
+    assert first.context["waiting"] == 1
+    assert f"?week={week.isoformat()}&amp;page=2" in first.content.decode()
+    second = client.get(url, {"week": week.isoformat(), "page": 2})
+    assert second.context["waiting"] == 1
+    shown = {row[0] for page in (first, second) for row in page.context["rows"]}
+    assert shown == {world.student, world.classmate}
+
+
 def test_the_week_goes_home_once_to_each_whanau_member_who_wants_it(
     world, week, time_machine, beat
 ):
