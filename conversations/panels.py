@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from conversations.access import own_bookings, slots_bookable_by
 from conversations.models import Booking
-from partnerships.access import own_whanau_links, teacher_ids_by_student
-from partnerships.pages import STUDENT_LINKS, WAITING, Waiting
+from partnerships.access import teacher_ids_by_student
+from partnerships.pages import STUDENT_LINKS, WAITING, Waiting, own_links
 
 
 @STUDENT_LINKS.register("conversations", order=20)
@@ -23,7 +23,7 @@ def conversation_times(request, roles) -> list[Waiting] | None:
     and times: their links, the free times, the children's teachers (two), their bookings."""
     if not roles.is_whanau:
         return None
-    links = list(own_whanau_links(request.user).select_related("student"))
+    links = own_links(request)
     if not links:
         return None
     free = set(
@@ -31,6 +31,7 @@ def conversation_times(request, roles) -> list[Waiting] | None:
         .with_booking_state()
         .filter(is_taken=False)
         .values_list("round_id", "round__title", "round__created_at", "round__school_id", "host_id")
+        .order_by()  # a time's order would make each time distinct
         .distinct()
     )
     if not free:

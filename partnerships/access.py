@@ -26,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from partnerships.models import (
@@ -60,33 +62,118 @@ def staff_school_ids(user) -> QuerySet:
     return Staff.objects.filter(user=user).values("school_id")
 
 
-def _taught_scope(user) -> Q:
-    """Students a teacher teaches, while they are still on that school's staff."""
-    taught_classes = Classroom.teachers.through.objects.filter(user=user).values("classroom_id")
-    assigned = Student.assigned_teachers.through.objects.filter(user=user).values("student_id")
-    return Q(school_id__in=staff_school_ids(user)) & (
-        Q(classroom_id__in=taught_classes) | Q(pk__in=assigned)
-    )
+class _Among(Lookup):
+    """``lhs`` is one of the ids the subquery ``rhs`` gives. On PostgreSQL as one array,
+    worked out first: from ``IN (…)`` it guesses the ids may be a whole school (the leaders'
+    rule, for a person who leads none) and reads every school's rows to join them; given
+    the array, it goes to each row by its key."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def _sides(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return lhs, rhs, (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
+
+    def as_postgresql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
+
+
+# The id the rules are compiled for once, to be given each person's: nobody's (ids count up
+# from 1), so it stands for the person wherever it is among the SQL's parameters.
+_ANYONE = -1
+
+
+def _compiled_once(rules: Callable[..., list[QuerySet]]):
+    """The ids the rules give a person (one id query per rule), as SQL compiled once: the
+    SQL differs between people only by their id, and building and compiling these nested
+    subqueries cost the ORM more than the database takes to run them.
+
+    Each rule is one arm of a UNION ALL, so each is answered from its own index (the
+    person's school, classes, links or own record) rather than by testing every row of
+    every school against an OR of the rules.
+    """
+    compiled: dict[str, tuple[str, tuple]] = {}
+
+    @functools.wraps(rules)
+    def among(user) -> Lookup:
+        """A filter: the row's key is one of the ids."""
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
+        if vendor not in compiled:
+            first, *rest = (arm.order_by() for arm in rules(User(pk=_ANYONE)))
+            union = first.union(*rest, all=True) if rest else first
+            compiled[vendor] = union.order_by().query.sql_with_params()
+        sql, params = compiled[vendor]
+        params = [user.pk if param == _ANYONE else param for param in params]
+        # The ORM's own SQL, with its parameters kept apart: nothing typed goes into it.
+        ids = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
+        return _Among(F("pk"), ids)
+
+    return among
+
+
+def _taught_class_ids(user) -> QuerySet:
+    return Classroom.teachers.through.objects.filter(user=user).values("classroom_id")
+
+
+def _led_students(user) -> QuerySet:
+    return Student.objects.filter(school_id__in=led_school_ids(user)).values("pk")
+
+
+def _taught_students(user) -> list[QuerySet]:
+    """Students a teacher teaches, while they are still on that school's staff: their
+    classes' students and those assigned to them."""
+    on_staff = staff_school_ids(user)
+    return [
+        Student.objects.filter(
+            classroom_id__in=_taught_class_ids(user), school_id__in=on_staff
+        ).values("pk"),
+        Student.assigned_teachers.through.objects.filter(
+            user=user, student__school_id__in=on_staff
+        ).values("student_id"),
+    ]
+
+
+@_compiled_once
+def _managed_student_ids(user) -> list[QuerySet]:
+    return [_led_students(user), *_taught_students(user)]
+
+
+@_compiled_once
+def _visible_student_ids(user) -> list[QuerySet]:
+    linked = WhanauLink.objects.with_access().filter(whanau__user=user).values("student_id")
+    own = Student.objects.filter(user=user).values("pk")
+    return [_led_students(user), *_taught_students(user), linked, own]
+
+
+@_compiled_once
+def _visible_class_ids(user) -> list[QuerySet]:
+    return [
+        Classroom.objects.filter(school_id__in=led_school_ids(user)).values("pk"),
+        Classroom.objects.filter(
+            pk__in=_taught_class_ids(user), school_id__in=staff_school_ids(user)
+        ).values("pk"),
+    ]
 
 
 def students_managed_by(user) -> QuerySet[Student]:
     """Students whose record this person may change: their leaders and teachers."""
     if not signed_in(user):
         return Student.objects.none()
-    return Student.objects.filter(Q(school_id__in=led_school_ids(user)) | _taught_scope(user))
+    return Student.objects.filter(_managed_student_ids(user))
 
 
 def students_visible_to(user) -> QuerySet[Student]:
     """Students this person may see at all."""
     if not signed_in(user):
         return Student.objects.none()
-    linked = WhanauLink.objects.with_access().filter(whanau__user=user).values("student_id")
-    return Student.objects.filter(
-        Q(school_id__in=led_school_ids(user))
-        | _taught_scope(user)
-        | Q(pk__in=linked)
-        | Q(user=user)
-    )
+    return Student.objects.filter(_visible_student_ids(user))
 
 
 def students_led_by(user) -> QuerySet[Student]:
@@ -100,10 +187,7 @@ def classes_visible_to(user) -> QuerySet[Classroom]:
     """Classes a leader's school runs, or a teacher teaches."""
     if not signed_in(user):
         return Classroom.objects.none()
-    return Classroom.objects.filter(
-        Q(school_id__in=led_school_ids(user))
-        | Q(school_id__in=staff_school_ids(user), teachers=user)
-    ).distinct()
+    return Classroom.objects.filter(_visible_class_ids(user))
 
 
 def staff_visible_to(user) -> QuerySet[Staff]:
@@ -159,7 +243,8 @@ def teachers_of(students: QuerySet) -> QuerySet[User]:
     """The class and assigned teachers of these students, while on their school's staff.
 
     Each rule a subquery on its own small table: joined in one query, teachers × their
-    school's students × classes made a school of 1,500 take seconds.
+    school's students × classes made a school of 1,500 take seconds. The two rules are arms
+    of a UNION ALL, as an OR of them tested every user of every school.
     """
     by_class = Classroom.teachers.through.objects.filter(
         classroom_id__in=students.values("classroom_id")
@@ -168,7 +253,7 @@ def teachers_of(students: QuerySet) -> QuerySet[User]:
         student_id__in=students.values("pk")
     ).values("user_id")
     on_staff = Staff.objects.filter(user=OuterRef("pk"), school_id__in=students.values("school_id"))
-    return User.objects.filter(Q(pk__in=by_class) | Q(pk__in=assigned), Exists(on_staff))
+    return User.objects.filter(Exists(on_staff), pk__in=by_class.union(assigned, all=True))
 
 
 def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:

@@ -12,11 +12,16 @@ nothing for this person, so it is left out.
 - ``WAITING``: what a whānau member or student should do first, on their home page;
   ``context(request, roles)`` returns a list of ``Waiting`` (or ``None``), in a constant
   number of queries however many there are.
+
+Several panels of one page need the same family: ``own_links`` and ``own_student`` ask for
+it once a request, whichever panel comes first.
 """
 
 import datetime
 from dataclasses import dataclass
 
+from partnerships.access import own_whanau_links
+from partnerships.models import Student, WhanauLink
 from partnerships.registry import Registry
 
 
@@ -48,3 +53,37 @@ HOME = Page()
 STUDENT = Page()
 STUDENT_LINKS = Page()
 WAITING = Registry()
+
+
+def own_links(request) -> list[WhanauLink]:
+    """A whānau member's links with access to their tamariki (``own_whanau_links``), with
+    each child's school and class, by first name. One query, the first time a request asks."""
+    if not hasattr(request, "_mahi_tahi_own_links"):
+        request._mahi_tahi_own_links = list(
+            own_whanau_links(request.user)
+            .select_related("student__classroom", "student__school")
+            .order_by("student__first_name")
+        )
+    return request._mahi_tahi_own_links
+
+
+def own_student(request, roles) -> Student | None:
+    """A student's own record, with school and class. One query, the first time asked."""
+    if roles.student_id is None:
+        return None
+    if not hasattr(request, "_mahi_tahi_own_student"):
+        request._mahi_tahi_own_student = Student.objects.select_related("classroom", "school").get(
+            pk=roles.student_id
+        )
+    return request._mahi_tahi_own_student
+
+
+def family_students(request, roles) -> dict[int, Student]:
+    """The children a whānau member or student is asked about, by id: their tamariki and
+    themself (``own_links``, ``own_student``)."""
+    students = (
+        {link.student_id: link.student for link in own_links(request)} if roles.is_whanau else {}
+    )
+    if (me := own_student(request, roles)) is not None:
+        students[me.pk] = me
+    return students

@@ -3,25 +3,20 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partnerships import notices
-from partnerships.access import classes_visible_to, own_whanau_links, students_managed_by
+from partnerships.access import classes_visible_to, students_managed_by
 from partnerships.models import Classroom, Notice, School, Student, User, WhanauLink
-from partnerships.pages import HOME, WAITING
+from partnerships.pages import HOME, WAITING, family_students, own_links
 
 
 @HOME.register("tamariki", template="partnerships/panels/tamariki.html", order=20)
 def tamariki(request, roles) -> dict | None:
     if not roles.is_whanau:
         return None
-    links = (
-        own_whanau_links(request.user)
-        .select_related("student__classroom", "student__school")
-        .order_by("student__first_name")
-    )
-    return {"links": links}
+    return {"links": own_links(request)}
 
 
 @HOME.register("school", template="partnerships/panels/school.html", order=30)
@@ -30,9 +25,7 @@ def school(request, roles) -> dict | None:
         return None
     school = School.objects.with_counts().get(pk=roles.led_school.pk)
     classes = (
-        Classroom.objects.filter(school=school)
-        .annotate(student_count=Count("students"))
-        .prefetch_related("teachers")
+        Classroom.objects.filter(school=school).with_student_counts().prefetch_related("teachers")
     )
     return {"school": school, "classes": classes}
 
@@ -42,9 +35,7 @@ def my_classes(request, roles) -> dict | None:
     if not roles.is_staff:
         return None
     classes = list(
-        classes_visible_to(request.user)
-        .filter(teachers=request.user)
-        .annotate(student_count=Count("students", distinct=True))
+        classes_visible_to(request.user).filter(teachers=request.user).with_student_counts()
     )
     if not (roles.is_teacher or classes):  # most leaders don't teach a class
         return None
@@ -59,6 +50,9 @@ def my_classes(request, roles) -> dict | None:
 # What is new since the visit before: a visit ends after an hour away; a first one looks back.
 VISIT_GAP = datetime.timedelta(hours=1)
 FIRST_VISIT = datetime.timedelta(days=14)
+# Within a visit, when they were last here is written down at most this often (in their
+# session and on their account), so a reload writes nothing: a visit may end this much early.
+VISIT_NOTED_EVERY = datetime.timedelta(minutes=5)
 NEW_SHOWN = 20
 
 
@@ -71,9 +65,11 @@ def waiting(request, roles) -> dict | None:
     items = [item for entry in WAITING for item in entry.function(request, roles) or ()]
     since = _last_visit(request)
     new = list(_family_notices(request.user).filter(created_at__gte=since)[:NEW_SHOWN])
-    # One query for every child named, whether by a notice or by what waits.
+    # Every child named, by a notice or by what waits, is one of their family: no query.
     ids = {item.student_id for item in items} | {notice.student_id for notice in new}
-    students = Student.objects.in_bulk(ids) if ids else {}
+    students = family_students(request, roles)
+    if missing := ids - students.keys():  # never, while the rules agree; but never a 500
+        students |= Student.objects.in_bulk(missing)
     children = defaultdict(lambda: {"waiting": [], "new": []})
     for item in sorted(items, key=lambda item: item.at or since):
         children[item.student_id]["waiting"].append(item)
@@ -112,8 +108,12 @@ def _last_visit(request) -> datetime.datetime:
     within the hour, so reloading the page does not empty it."""
     now = timezone.now()
     visit = request.session.get("home_visit")
-    if visit and now - datetime.datetime.fromisoformat(visit[1]) < VISIT_GAP:
+    noted = visit and datetime.datetime.fromisoformat(visit[1])
+    if visit and now - noted < VISIT_GAP:
         since = datetime.datetime.fromisoformat(visit[0])
+        seen = request.user.home_seen_at
+        if now - noted < VISIT_NOTED_EVERY and seen and now - seen < VISIT_NOTED_EVERY:
+            return since
     else:
         since = request.user.home_seen_at or now - FIRST_VISIT
     request.session["home_visit"] = [since.isoformat(), now.isoformat()]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.choices import choice_label
 from partnerships.models.notices import Rhythmic
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School
 
@@ -98,6 +99,9 @@ class Student(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_year_level_display(self) -> str:
+        return choice_label(self, "year_level")
 
     @property
     def display_name(self) -> str:
@@ -195,6 +199,12 @@ class WhanauMember(Rhythmic):
     def __str__(self) -> str:
         return self.name
 
+    def get_preferred_language_display(self) -> str:
+        return choice_label(self, "preferred_language")
+
+    def get_preferred_contact_display(self) -> str:
+        return choice_label(self, "preferred_contact")
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
@@ -245,3 +255,6 @@ class WhanauLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.whanau} → {self.student} ({self.get_relationship_display()})"
+
+    def get_relationship_display(self) -> str:
+        return choice_label(self, "relationship")

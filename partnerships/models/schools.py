@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.choices import choice_label
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -22,10 +24,10 @@ class SchoolQuerySet(models.QuerySet):
         # By label: the people models are defined after School, in modules that import it.
         from django.apps import apps
 
-        def count_of(model_label: str, **filters):
+        def count_of(model_label: str, *conditions, **filters):
             model = apps.get_model(model_label)
             rows = (
-                model.objects.filter(school=models.OuterRef("pk"), **filters)
+                model.objects.filter(*conditions, school=models.OuterRef("pk"), **filters)
                 .order_by()
                 .values("school")
                 .annotate(n=models.Count("pk"))
@@ -36,9 +38,14 @@ class SchoolQuerySet(models.QuerySet):
         return self.annotate(
             student_count=count_of("partnerships.Student"),
             priority_count=count_of("partnerships.Student", is_priority_learner=True),
+            # NOT EXISTS: a LEFT JOIN read every school's links to find the few missing.
             unconnected_count=count_of(
                 "partnerships.Student",
-                whanau_links__isnull=True,
+                ~models.Exists(
+                    apps.get_model("partnerships.WhanauLink").objects.filter(
+                        student=models.OuterRef("pk")
+                    )
+                ),
             ),
             staff_count=count_of("partnerships.Staff"),
             class_count=count_of("partnerships.Classroom"),
@@ -182,8 +189,28 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.school})"
 
+    def get_role_display(self) -> str:
+        return choice_label(self, "role")
+
 
 YEAR_LEVELS = [(n, _("Year %(n)s") % {"n": n}) for n in range(0, 14)]
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def with_student_counts(self):
+        """Each class's number of students, counted in a subquery on the class's own
+        students: a join counted every school's students to find each class's."""
+        from django.apps import apps  # Student is defined after Classroom
+
+        students = (
+            apps.get_model("partnerships.Student")
+            .objects.filter(classroom=models.OuterRef("pk"))
+            .order_by()
+            .values("classroom")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(student_count=Coalesce(models.Subquery(students), 0))
 
 
 class Classroom(models.Model):
@@ -201,6 +228,8 @@ class Classroom(models.Model):
         verbose_name=_("teachers"),
     )
 
+    objects = ClassroomQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("class")
         verbose_name_plural = _("classes")
@@ -211,3 +240,6 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_year_level_display(self) -> str:
+        return choice_label(self, "year_level")

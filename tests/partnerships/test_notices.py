@@ -409,6 +409,25 @@ class TestHomePage:
         with time_machine.travel(nz(2026, 12, 2, 8, 0), tick=False):
             assert "replied about" not in self.home(client)
 
+    def test_a_reload_writes_nothing_and_the_visit_goes_on(self, client, world):
+        """Seen again a minute later: no write; the visit, and its news, go on all the same."""
+        client.force_login(world.whanau)
+        with time_machine.travel(nz(2026, 12, 1, 9, 0), tick=False):
+            self.home(client)
+        with time_machine.travel(nz(2026, 12, 1, 10, 0), tick=False):
+            tell(world)
+        with time_machine.travel(nz(2026, 12, 1, 18, 0), tick=False):
+            assert "replied about" in self.home(client)
+        with time_machine.travel(nz(2026, 12, 1, 18, 1), tick=False):
+            with CaptureQueriesContext(connection) as queries:
+                assert "replied about" in self.home(client)
+            writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+            assert writes == []
+        with time_machine.travel(nz(2026, 12, 1, 18, 50), tick=False):
+            assert "replied about" in self.home(client)  # still the same visit
+        with time_machine.travel(nz(2026, 12, 1, 20, 0), tick=False):
+            assert "replied about" not in self.home(client)
+
     def test_a_link_marked_no_contact_hides_its_notices(self, client, world):
         """Once “no access / no contact”, what they were told about that child is gone too."""
         tell(world)

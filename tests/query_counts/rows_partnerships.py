@@ -12,28 +12,27 @@ def _student(scene) -> str:
 
 
 # What waits for whānau and the student (``WAITING``), first on their home page: each app's
-# entries in order, then the panel's own queries. Learners: goals to agree, and the school's
-# word to answer.
-GOALS_WAITING = (
-    "waiting: active goals I have not agreed to, with student",
-    "waiting: goals whose latest word is the school's, unanswered, with student",
-)
+# entries in order, then the panel's own queries. The family is asked once, by whichever panel
+# needs it first (``pages.own_links``, ``pages.own_student``).
+FAMILY_LINKS = ("family: my links with access, with each child's school and class",)
+OWN_STUDENT = ("family: my student record, with school and class",)
+# Learners: goals to agree to, and the school's word to answer, in one query for both.
+GOALS_WAITING = ("waiting: active goals not agreed to by me, or with the school's word to answer",)
 # The weekly update: updates sent to me in the last weeks that I have not opened.
 UPDATES_WAITING = ("waiting: weekly updates sent to me, not yet opened",)
-# A time to book: the whānau member's links, then the free times in open rounds (none here,
-# so nothing more is asked; with some, the children's teachers and their bookings: five).
+# A time to book: the free times in open rounds (none here, so nothing more is asked; with
+# some, the children's teachers (two) and their bookings).
 TIMES_WAITING = (
-    "waiting: conversation times: my links, with each child",
     "waiting: conversation times: free times in open rounds with my tamariki's teachers",
 )
 # The family's part of a report gone home; for the student, first their reflection to write.
 REPORTS_WAITING = ("waiting: reports gone home without the family's part, with round and student",)
 REFLECTION_WAITING = ("waiting: my reports waiting for my reflection, with round",)
-# The waiting panel: this visit remembered, what is new since the last, the children named.
+# The waiting panel: this visit remembered, what is new since the last (each child named is one
+# of the family already asked for: no query).
 WAITING_PANEL = (
     "waiting panel: UPDATE when I was last here",
     "waiting panel: notices since my last visit",
-    "waiting panel: the children they and what waits are about",
 )
 # The start of this visit, kept in the session so a reload shows the same news.
 SESSION_SAVED = (
@@ -79,13 +78,14 @@ PAGES = [
             *SIGNED_IN,
             *GOALS_WAITING,
             *UPDATES_WAITING,
+            *FAMILY_LINKS,  # for the conversation times, first
             *TIMES_WAITING,
             *REPORTS_WAITING,
             *WAITING_PANEL,
-            "tamariki panel: my links, with each child's school and class",
+            # the tamariki panel: the family's links, already asked for
             *SESSION_SAVED,
         ),
-        more=lambda s: s.more_tamariki() + s.more_waiting(),
+        more=lambda s: s.more_tamariki() + s.more_waiting() + s.later_in_the_visit(s.world.whanau),
     ),
     Page(
         "home",
@@ -97,7 +97,7 @@ PAGES = [
             *REFLECTION_WAITING,
             *REPORTS_WAITING,
             *WAITING_PANEL,
-            "me panel: my student record, with school and class",
+            *OWN_STUDENT,  # the children named; the me panel then asks nothing
             *SESSION_SAVED,
         ),
     ),

@@ -10,6 +10,7 @@ import datetime
 from functools import cached_property
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 
 from conversations.models import (
@@ -21,7 +22,7 @@ from conversations.models import (
     WeeklyUpdate,
 )
 from learners.models import Disposition, Evidence, GoalAgreement, HomeActivity, LearningArea
-from partnerships import notices
+from partnerships import notices, panels
 from partnerships.models import (
     AuditEvent,
     Household,
@@ -29,6 +30,7 @@ from partnerships.models import (
     Notice,
     SignInCard,
     Staff,
+    User,
     Voice,
     WhanauMember,
     hash_key,
@@ -274,6 +276,14 @@ class Scene:
             )
             shown += [goal.title, notice.title]
         return shown
+
+    def later_in_the_visit(self, user) -> list[str]:
+        """Their home page seen again minutes later, when the visit is noted again: a reload
+        a moment after the first writes nothing (``panels.VISIT_NOTED_EVERY``)."""
+        User.objects.filter(pk=user.pk).update(
+            home_seen_at=F("home_seen_at") - panels.VISIT_NOTED_EVERY
+        )
+        return []
 
     def more_whanau_of_student(self) -> list[str]:
         """Whānau members linked to the world's student."""
