@@ -5,7 +5,9 @@ from django.db.models import Q, QuerySet
 
 from learners.models import Evidence, Goal, GoalComment, InquiryStep, NextStep
 from partnerships.access import (
+    Relation,
     own_whanau_links,
+    relation_to,
     signed_in,
     students_managed_by,
     students_visible_to,
@@ -15,6 +17,21 @@ from partnerships.access import (
 def goals_visible_to(user) -> QuerySet[Goal]:
     """Goals of the students this person may see."""
     return Goal.objects.filter(student__in=students_visible_to(user))
+
+
+def goal_seen_by(user, goals: QuerySet[Goal], pk: int) -> tuple[Goal, Relation] | None:
+    """The goal ``pk`` of ``goals`` (the page's queryset, annotated as it needs) if it is among
+    ``goals_visible_to(user)``, with how the person stands to its student; else ``None``.
+
+    For a page that needs the relation (``relation_to``) anyway: the goal by its key, then the
+    relation, whose ``can_see`` is ``students_visible_to`` asked of this one student. Two
+    queries, as with the scope, without building the scope's subqueries for one goal.
+    """
+    goal = goals.select_related("student").filter(pk=pk).first()
+    if goal is None:
+        return None
+    relation = relation_to(user, goal.student)
+    return (goal, relation) if relation.can_see else None
 
 
 def goals_managed_by(user) -> QuerySet[Goal]:
@@ -54,6 +71,22 @@ def comments_visible_to(user) -> QuerySet[GoalComment]:
 
 def comments_hideable_by(user) -> QuerySet[GoalComment]:
     return GoalComment.objects.filter(goal__in=goals_managed_by(user))
+
+
+def comments_on_goal_seen_by(goal: Goal, relation: Relation) -> QuerySet[GoalComment]:
+    """``comments_visible_to`` on one goal already found among ``goals_visible_to``, given how
+    the person stands to its student (``relation_to``): hidden ones only if they manage the
+    student. The same rule, asked without the scopes' subqueries."""
+    comments = GoalComment.objects.filter(goal=goal)
+    return comments if relation.can_manage else comments.shown()
+
+
+def whanau_comments_awaiting(user) -> QuerySet[GoalComment]:
+    """Whānau comments nobody at school has answered yet, on the goals of the students this
+    person manages: their inbox."""
+    return GoalComment.objects.unanswered_whanau().filter(
+        goal__student__in=students_managed_by(user)
+    )
 
 
 def inquiry_steps_visible_to(user) -> QuerySet[InquiryStep]:

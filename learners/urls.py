@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learners import inquiry_views, views
+from learners import inbox, inquiry_views, views
 
 urlpatterns = [
     path("students/<int:pk>/goals/", views.goal_list, name="goal_list"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
-    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/", inbox.inbox, name="inbox"),
     path(
         "students/<int:student_id>/inquiry/",
         inquiry_views.inquiry_detail,

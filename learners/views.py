@@ -1,9 +1,10 @@
-"""Goal pages: a student's goals; a goal with next steps, evidence and talk; the inbox."""
+"""Goal pages: a student's goals; a goal with next steps, evidence and talk."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from learners import services
 from learners.access import (
     comments_hideable_by,
+    comments_on_goal_seen_by,
     comments_visible_to,
     evidence_visible_to,
+    goal_seen_by,
     goals_editable_by,
     goals_managed_by,
     goals_visible_to,
@@ -29,10 +32,9 @@ from learners.forms import (
     HomeActivityForm,
     NextStepForm,
 )
-from learners.inbox import SECTIONS as INBOX_SECTIONS
-from learners.models import GoalAgreement, GoalComment, goal_url
+from learners.models import Goal, GoalAgreement, GoalComment, goal_url
 from partnerships import audit, submissions
-from partnerships.access import relation_to, staff_only, students_managed_by, students_visible_to
+from partnerships.access import Relation, relation_to, students_visible_to
 from partnerships.files import private_file_response
 from partnerships.models import AuditEvent, Student
 from partnerships.submissions import once_per_form
@@ -78,21 +80,24 @@ def goal_create(request, pk: int):
     )
 
 
-def _goal_for_page(request, pk: int):
+def _goal_for_page(request, pk: int) -> tuple[Goal, Relation]:
+    """The goal as its page shows it, and how this person stands to its student; or 404."""
     i_agreed = GoalAgreement.objects.filter(goal=OuterRef("pk"), user=request.user)
-    return get_object_or_404(
-        goals_visible_to(request.user)
-        .with_agreement()
+    found = goal_seen_by(
+        request.user,
+        Goal.objects.with_agreement()
         .annotate(i_agreed=Exists(i_agreed))
         .select_related("student__school", "student__classroom", "learning_area", "proposed_by"),
-        pk=pk,
+        pk,
     )
+    if found is None:
+        raise Http404
+    return found
 
 
-def _thread_context(request, goal, relation, form=None) -> dict:
+def _thread_context(goal, relation, form=None) -> dict:
     comments = (
-        comments_visible_to(request.user)
-        .filter(goal=goal)
+        comments_on_goal_seen_by(goal, relation)
         .select_related("author", "hidden_by")
         .order_by("created_at", "pk")
     )
@@ -107,19 +112,18 @@ def _thread_context(request, goal, relation, form=None) -> dict:
 @require_safe
 @login_required
 def goal_detail(request, pk: int):
-    goal = _goal_for_page(request, pk)
+    goal, relation = _goal_for_page(request, pk)
     audit.viewed(request, student=goal.student, obj=goal)
-    return _goal_page(request, goal)
+    return _goal_page(request, goal, relation)
 
 
-def _goal_page(request, goal, *, comment_form=None, evidence_form=None, status=200):
+def _goal_page(request, goal, relation, *, comment_form=None, evidence_form=None, status=200):
     """The goal page; after a bad post, with the bound form so nothing typed is lost."""
-    relation = relation_to(request.user, goal.student)
     return render(
         request,
         "learners/goal_detail.html",
         {
-            **_thread_context(request, goal, relation, comment_form),
+            **_thread_context(goal, relation, comment_form),
             "student": goal.student,
             "dispositions": goal.dispositions.all(),
             "steps": _steps_to_tick(goal.next_steps.prefetch_related("activities"), relation),
@@ -286,12 +290,11 @@ def next_step_move(request, pk: int):
 @require_POST
 @once_per_form
 def evidence_add(request, pk: int):
-    goal = _goal_for_page(request, pk)
+    goal, relation = _goal_for_page(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         # Shown again with the errors, and the note as typed.
-        return _goal_page(request, goal, evidence_form=form, status=400)
-    relation = relation_to(request.user, goal.student)
+        return _goal_page(request, goal, relation, evidence_form=form, status=400)
     services.evidence_add(
         goal=goal,
         by=request.user,
@@ -325,8 +328,7 @@ def evidence_file(request, pk: int):
 @once_per_form
 def comment_post(request, pk: int):
     """Post to a goal's conversation: in place with htmx, or a plain form post without it."""
-    goal = _goal_for_page(request, pk)
-    relation = relation_to(request.user, goal.student)
+    goal, relation = _goal_for_page(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_post(
@@ -342,10 +344,10 @@ def comment_post(request, pk: int):
         return render(
             request,
             "learners/goal_detail.html#comments",
-            _thread_context(request, goal, relation, form),
+            _thread_context(goal, relation, form),
         )
     if form is not None and not from_inbox:
-        return _goal_page(request, goal, comment_form=form, status=400)
+        return _goal_page(request, goal, relation, comment_form=form, status=400)
     if form is not None:
         messages.error(request, " ".join(form.errors.get("body", [])))
     elif from_inbox:
@@ -405,23 +407,3 @@ def comment_hide(request, pk: int):
     else:
         messages.error(request, _("Please give a reason for hiding the comment."))
     return redirect(comment)
-
-
-# The teacher's whānau-voice inbox ------------------------------------------------
-
-
-@require_safe
-@staff_only
-def inbox(request):
-    """Whānau comments nobody at school has answered yet, oldest first, across my students;
-    then the sections other apps add (``learners.inbox``)."""
-    waiting = (
-        GoalComment.objects.unanswered_whanau()
-        .filter(goal__student__in=students_managed_by(request.user))
-        .select_related("author", "goal__student")
-        .order_by("created_at", "pk")
-    )
-    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
-    # What the apps above add to it (whānau replies to weekly updates…), each in its section.
-    sections = INBOX_SECTIONS.render(request)
-    return render(request, "learners/inbox.html", {"page": page, "sections": sections})

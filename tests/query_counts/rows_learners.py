@@ -14,10 +14,9 @@ GOAL_LIST = (
 )
 GOAL_DETAIL = (
     *SIGNED_IN,
-    "the goal, if visible to me, with agreement flags, mine, student, school, class, area, "
-    "proposer",
+    "the goal, with agreement flags, mine, student, school, class, area, proposer",
+    RELATION + ": may I see the goal at all",
     *AUDIT_VIEWED,
-    RELATION,
     "its dispositions",
     "its next steps",
     "their home activities (prefetch)",
@@ -115,8 +114,8 @@ PAGES = [
         lambda s: reverse("inbox"),
         (
             *SIGNED_IN,
-            "unanswered whānau comments on my students' goals: count, for the pages",
-            "this page of them, with author, goal and student",
+            "the ids of unanswered whānau comments on my students' goals, oldest first",
+            "this page of them by id, with author, goal and student",
             # The section conversations adds (learners.inbox): the oldest 51, grouped by update.
             "unanswered whānau replies to my students' weekly updates, with author, update and "
             "student",
