@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +73,9 @@ def not_booked(conversation_round: ConversationRound) -> Q:
     anyone = Booking.objects.active().filter(
         round_id=conversation_round.pk, student_id=OuterRef("pk")
     )
+    if not conversation_round.per_household:
+        # One booking stands for all the child's whānau: no need to read their links.
+        return ~Exists(anyone)
     waiting = (
         WhanauLink.objects.with_access()
         .filter(student_id=OuterRef("pk"))
@@ -108,7 +111,8 @@ def to_remind(conversation_round: ConversationRound, students: QuerySet) -> Quer
 
 def classes_summary(conversation_round: ConversationRound, students: QuerySet) -> list[dict]:
     """Per class: children, children not booked, and whānau members a reminder would reach
-    now. Two queries."""
+    now (``to_remind``; with what ``class_reach`` needs to count them over classes). Two
+    queries."""
     rows = list(
         students.values("classroom_id", "classroom__name", "classroom__year_level")
         .annotate(
@@ -116,15 +120,36 @@ def classes_summary(conversation_round: ConversationRound, students: QuerySet) -
         )
         .order_by("classroom__year_level", "classroom__name", "classroom_id")
     )
-    people = dict(
-        to_remind(conversation_round, students)
+    reached = {
+        row["student__classroom_id"]: row
+        for row in to_remind(conversation_round, students)
         .values("student__classroom_id")
-        .annotate(people=Count("whanau_id", distinct=True))
-        .values_list("student__classroom_id", "people")
-    )
+        .annotate(
+            people=Count("whanau_id", distinct=True),
+            reached_children=Count("student_id", distinct=True),
+            # A member with children in two classes is one person in all: their ids let
+            # ``class_reach`` count them once.
+            whanau_ids=StringAgg(
+                Cast("whanau_id", output_field=CharField()), Value(","), distinct=True
+            ),
+        )
+    }
     for row in rows:
-        row["to_remind"] = people.get(row["classroom_id"], 0)
+        found = reached.get(row["classroom_id"], {})
+        row["to_remind"] = found.get("people", 0)
+        row["reached_children"] = found.get("reached_children", 0)
+        row["whanau_ids"] = found.get("whanau_ids") or ""
     return rows
+
+
+def class_reach(classes: list[dict], classroom_id: int | None = None) -> "Reach":
+    """Whom a reminder would reach now, from ``classes_summary``: of one class, or of all
+    (children in no class are reminded with every class)."""
+    chosen = [row for row in classes if classroom_id is None or row["classroom_id"] == classroom_id]
+    people = set()
+    for row in chosen:
+        people.update(row["whanau_ids"].split(",") if row["whanau_ids"] else ())
+    return Reach(people=len(people), children=sum(row["reached_children"] for row in chosen))
 
 
 def remind_totals(conversation_round: ConversationRound, students: QuerySet) -> dict:
@@ -270,9 +295,8 @@ def nudge_scope(
 ) -> QuerySet[Student]:
     """The round's students this person may remind the whānau of (a leader the whole round,
     a teacher their own students), of one class if given."""
-    students = round_students(conversation_round).filter(
-        pk__in=students_managed_by(by).values("pk")
-    )
+    # Both filter the one table: combined in one WHERE, no query reads the students twice.
+    students = round_students(conversation_round) & students_managed_by(by)
     if classroom_id is not None:
         students = students.filter(classroom_id=classroom_id)
     return students

@@ -12,11 +12,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, Max, Q, QuerySet
 from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import dateformat, timezone
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conversations.models import Booking, ConversationRound, Slot
 from partnerships.models import Classroom, Student, User
@@ -80,10 +82,58 @@ class HostDay:
     host_id: int
     name: str
     times: list[Time] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # ``time_labels()``, for ``rows``
 
     @property
     def booked(self) -> int:
         return sum(1 for time in self.times if time.booking is not None)
+
+    @property
+    def summary(self) -> str:
+        """How many of the times are booked, in words: put in words here rather than by the
+        template's translation tag, which took a page of a hundred teachers a while."""
+        counter = len(self.times)
+        return ngettext(
+            "%(booked)s of %(counter)s time booked",
+            "%(booked)s of %(counter)s times booked",
+            counter,
+        ) % {"booked": self.booked, "counter": counter}
+
+    @property
+    def rows(self) -> str:
+        """The table's rows, as markup. A whole school's schedule is thousands of cells, and
+        the template engine drawing them cell by cell was most of the page's time: here each
+        row is a few joined strings, every value escaped."""
+        return mark_safe("".join(_row(time, self.labels) for time in self.times))  # noqa: S308
+
+
+def _row(time: Time, labels: dict[str, str]) -> str:
+    visit = time.booking
+    if visit is None:
+        return (
+            f'\n    <tr class="schedule-free"><th scope="row" class="text-nowrap">{time.at}</th>'
+            f'<td colspan="5" class="text-body-secondary">{labels["free"]}</td></tr>'
+        )
+    how = escape(visit.how_label)
+    if time.location and visit.how == Booking.How.IN_PERSON:
+        how += f" · {escape(time.location)}"
+    needs = []
+    if visit.needs_childcare:
+        needs.append(f'<span class="badge text-bg-warning need">{labels["childcare"]}</span> ')
+    if visit.needs_interpreter:
+        needs.append(
+            f'<span class="badge text-bg-warning need">{labels["interpreter"]}: '
+            f"{escape(visit.interpreter_language)}</span> "
+        )
+    if visit.needs_accessible_room:
+        needs.append(f'<span class="badge text-bg-warning need">{labels["accessible"]}</span> ')
+    if visit.note:
+        needs.append(f'<div class="small need-note">{escape(visit.note)}</div>')
+    return (
+        f'\n    <tr><th scope="row" class="text-nowrap">{time.at}</th>'
+        f"<td>{escape(visit.child)}</td><td>{escape(visit.classroom or '—')}</td>"
+        f"<td>{escape(visit.whanau)}</td><td>{how}</td><td>{''.join(needs)}</td></tr>"
+    )
 
 
 @dataclass
@@ -116,9 +166,18 @@ def _visit(row: tuple, how_labels: dict[str, str]) -> Visit:
     return Visit(student_id, name, classroom or "", whanau, how, *needs, how_labels[how])
 
 
-def schedule_days(slots: QuerySet[Slot], zone) -> list[Day]:
-    """The times by school day, then by teacher (by name), each teacher's in order, with who
-    is booked in each. Two queries: the times, and their active bookings (one at most each)."""
+def _active_bookings(conversation_round: ConversationRound, slots: QuerySet[Slot]) -> QuerySet:
+    """The active bookings of these times of the round. Named by the round too (a booking
+    keeps its slot's round), so the database reads the round's bookings by its index rather
+    than every school's."""
+    return Booking.objects.active().filter(round_id=conversation_round.pk, slot__in=slots)
+
+
+def schedule_days(conversation_round: ConversationRound, slots: QuerySet[Slot]) -> list[Day]:
+    """The round's times by school day, then by teacher (by name), each teacher's in order,
+    with who is booked in each. Two queries: the times, and their active bookings (one at most
+    each)."""
+    zone = conversation_round.school.zone
     times = list(
         slots.order_by("starts_at", "pk").values_list(
             "pk", "starts_at", "host_id", "host__name", "location"
@@ -127,10 +186,11 @@ def schedule_days(slots: QuerySet[Slot], zone) -> list[Day]:
     how_labels = {value: str(label) for value, label in Booking.How.choices}
     visits = {
         row[0]: _visit(row[1:], how_labels)
-        for row in Booking.objects.active()
-        .filter(slot__in=slots)
+        for row in _active_bookings(conversation_round, slots)
+        .order_by()
         .values_list("slot_id", *VISIT_FIELDS)
     }
+    labels = time_labels()
     by_day: dict[datetime.date, dict[int, HostDay]] = defaultdict(dict)
     # Every teacher offers the same few times of day: each is put in words (and escaped for
     # the page) once.
@@ -139,7 +199,7 @@ def schedule_days(slots: QuerySet[Slot], zone) -> list[Day]:
         local = timezone.localtime(starts_at, zone)
         hosts = by_day[local.date()]
         if host_id not in hosts:
-            hosts[host_id] = HostDay(host_id, name)
+            hosts[host_id] = HostDay(host_id, name, labels=labels)
         if (at := said.get(local.time())) is None:
             at = said[local.time()] = escape(dateformat.time_format(local, "g:i a"))
         hosts[host_id].times.append(Time(local, at, location, visits.get(pk)))
@@ -151,7 +211,7 @@ def schedule_days(slots: QuerySet[Slot], zone) -> list[Day]:
 
 def time_labels() -> dict[str, str]:
     """The words of a teacher's table of times, translated (and escaped) once for a page that
-    draws one table per teacher per day."""
+    draws one table per teacher per day; and, as ``head``, the table's head drawn with them."""
     words = {
         "time": _("Time"),
         "child": _("Child"),
@@ -164,13 +224,20 @@ def time_labels() -> dict[str, str]:
         "accessible": _("Accessible room"),
         "interpreter": _("Interpreter"),
     }
-    return {key: escape(word) for key, word in words.items()}
+    labels = {key: escape(word) for key, word in words.items()}
+    # The table's head, drawn once for the page's hundred-odd tables.
+    cells = "".join(
+        f'\n      <th scope="col">{labels[key]}</th>'
+        for key in ("time", "child", "classroom", "whanau", "how", "needs")
+    )
+    labels["head"] = mark_safe(f"<thead>\n    <tr>{cells}\n    </tr>\n  </thead>")  # noqa: S308
+    return labels
 
 
-def booked_students(slots: QuerySet[Slot]) -> QuerySet[Student]:
-    """The children booked in these times: whose records a schedule shows."""
+def booked_students(conversation_round: ConversationRound, slots: QuerySet[Slot]) -> QuerySet:
+    """The children booked in these times of the round: whose records a schedule shows."""
     return Student.objects.filter(
-        pk__in=Booking.objects.active().filter(slot__in=slots).values("student_id")
+        pk__in=_active_bookings(conversation_round, slots).values("student_id")
     )
 
 
@@ -196,19 +263,25 @@ def round_days(slots: QuerySet[Slot], zone) -> list[datetime.date]:
 # What the school must arrange ---------------------------------------------------------------
 
 
-def needs_by_day(slots: QuerySet[Slot], zone) -> list[dict]:
-    """Per school day: times offered and booked, and how many families need childcare, an
-    interpreter or an accessible room."""
-    active = Q(bookings__cancelled_at__isnull=True)
+def needs_by_day(conversation_round: ConversationRound, slots: QuerySet[Slot]) -> list[dict]:
+    """Per school day: times of the round offered and booked, and how many families need
+    childcare, an interpreter or an accessible room."""
+    # The bookings joined are named by the round (see ``_active_bookings``).
+    active = FilteredRelation(
+        "bookings",
+        condition=Q(bookings__round_id=conversation_round.pk, bookings__cancelled_at__isnull=True),
+    )
     return list(
-        slots.annotate(day=TruncDate("starts_at", tzinfo=zone))
+        slots.annotate(
+            day=TruncDate("starts_at", tzinfo=conversation_round.school.zone), active=active
+        )
         .values("day")
         .annotate(
             times=Count("pk", distinct=True),
-            booked=Count("bookings", filter=active),
-            childcare=Count("bookings", filter=active & Q(bookings__needs_childcare=True)),
-            interpreters=Count("bookings", filter=active & Q(bookings__needs_interpreter=True)),
-            accessible=Count("bookings", filter=active & Q(bookings__needs_accessible_room=True)),
+            booked=Count("active"),
+            childcare=Count("active", filter=Q(active__needs_childcare=True)),
+            interpreters=Count("active", filter=Q(active__needs_interpreter=True)),
+            accessible=Count("active", filter=Q(active__needs_accessible_room=True)),
         )
         .order_by("day")
     )
@@ -229,13 +302,16 @@ class LanguageNeed:
     days: list[LanguageDay] = field(default_factory=list)
 
 
-def interpreters_needed(slots: QuerySet[Slot], zone) -> list[LanguageNeed]:
+def interpreters_needed(
+    conversation_round: ConversationRound, slots: QuerySet[Slot]
+) -> list[LanguageNeed]:
     """Interpreters per language, per day and time. The database counts the conversations at
     each time in each language (“samoan” and “Samoan” are one language); what is left here is
     one row per language and time."""
+    zone = conversation_round.school.zone
     rows = (
-        Booking.objects.active()
-        .filter(slot__in=slots, needs_interpreter=True)
+        _active_bookings(conversation_round, slots)
+        .filter(needs_interpreter=True)
         .annotate(language=Lower(Trim("interpreter_language")))
         .values("language", "slot__starts_at")
         .annotate(conversations=Count("pk"), spelled=Max(Trim("interpreter_language")))

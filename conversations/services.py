@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,10 +175,31 @@ class TransitionDue:
         return self.days_late > 0
 
 
-def transitions_due(user, *, today: datetime.date | None = None, horizon_days: int = 14):
-    """Students whose transition conversation is overdue or due within the horizon, oldest first.
+@dataclass(frozen=True)
+class TransitionsDue:
+    """Students whose transition conversation is overdue, and those due within the horizon,
+    oldest first: querysets, so a page reads only the rows it shows. ``rows`` says when each
+    is due (their school's days after they started, read with the school)."""
 
-    Recording a transition conversation clears a student from the list. Two queries.
+    overdue: QuerySet[Student]
+    upcoming: QuerySet[Student]
+    today: datetime.date
+
+    def rows(self, students) -> list[TransitionDue]:
+        due = []
+        for student in students:
+            due_on = student.start_date + datetime.timedelta(days=student.school.transition_days)
+            due.append(TransitionDue(student, due_on, (self.today - due_on).days))
+        return due
+
+
+def transitions_due(
+    user, *, today: datetime.date | None = None, horizon_days: int = 14
+) -> TransitionsDue:
+    """Students whose transition conversation is overdue or due within the horizon.
+
+    Recording a transition conversation clears a student from the list. One query for the
+    schools' days, then one for each list read.
     """
     today = today or timezone.localdate()
     held = LearningConversation.objects.transitions().filter(student=OuterRef("pk"))
@@ -188,19 +209,22 @@ def transitions_due(user, *, today: datetime.date | None = None, horizon_days: i
         .select_related("school", "classroom")
         .order_by("start_date", "last_name", "pk")
     )
-    # Each school sets its own number of days; a person works in very few schools.
+    # Each school sets its own number of days; a person works in very few schools. Due on
+    # (start + days) before today is overdue; a year late, the student has moved on.
     days_by_school = dict(
         School.objects.filter(staff__user=user).values_list("pk", "transition_days")
     )
-    window = Q(pk__in=[])
+    overdue, upcoming = Q(pk__in=[]), Q(pk__in=[])
     for school_id, days in days_by_school.items():
-        window |= Q(
+        started_due_today = today - datetime.timedelta(days=days)
+        overdue |= Q(
             school_id=school_id,
-            start_date__gt=today - datetime.timedelta(days=days + 365),  # a year late: moved on
-            start_date__lte=today + datetime.timedelta(days=horizon_days - days),
+            start_date__gt=started_due_today - datetime.timedelta(days=365),
+            start_date__lt=started_due_today,
         )
-    due = []
-    for student in students.filter(window):
-        due_on = student.start_date + datetime.timedelta(days=days_by_school[student.school_id])
-        due.append(TransitionDue(student, due_on, (today - due_on).days))
-    return due
+        upcoming |= Q(
+            school_id=school_id,
+            start_date__gte=started_due_today,
+            start_date__lte=started_due_today + datetime.timedelta(days=horizon_days),
+        )
+    return TransitionsDue(students.filter(overdue), students.filter(upcoming), today)

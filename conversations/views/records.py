@@ -194,15 +194,13 @@ def transitions(request):
     due = services.transitions_due(request.user)
     # Overdue piles up over a year of starts: a page of them at a time. What is due in the
     # next two weeks is a fortnight's starters, and shows in full.
-    page = Paginator([row for row in due if row.is_overdue], PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(due.overdue, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "conversations/transitions.html",
         {
             "page": page,
-            "overdue": page.object_list,
-            "upcoming": [row for row in due if not row.is_overdue],
+            "overdue": due.rows(page.object_list),
+            "upcoming": due.rows(due.upcoming),
         },
     )

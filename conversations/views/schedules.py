@@ -95,7 +95,7 @@ def _query(day: datetime.date | None, teacher: int | None) -> str:
 def _viewed(request, conversation_round: ConversationRound, slots, what: str) -> None:
     audit.viewed(
         request,
-        student=schedules.booked_students(slots),
+        student=schedules.booked_students(conversation_round, slots),
         obj=conversation_round,
         what=f"{what}: {conversation_round.title}",
     )
@@ -112,7 +112,7 @@ def round_schedule(request, pk: int):
     hosts = schedules.round_hosts(conversation_round) if leads else []
     own = schedules.round_slots(conversation_round, host_ids=None if leads else [request.user.pk])
     days = schedules.round_days(own, zone)
-    schedule = schedules.schedule_days(slots, zone)
+    schedule = schedules.schedule_days(conversation_round, slots)
     _viewed(request, conversation_round, slots, _("Schedule"))
     context = {
         "round": conversation_round,
@@ -128,8 +128,8 @@ def round_schedule(request, pk: int):
     }
     if leads:
         context |= {
-            "needs": schedules.needs_by_day(slots, zone),
-            "interpreters": schedules.interpreters_needed(slots, zone),
+            "needs": schedules.needs_by_day(conversation_round, slots),
+            "interpreters": schedules.interpreters_needed(conversation_round, slots),
             "without_times": list(
                 schedules.teachers_without_times(conversation_round).values_list("name", flat=True)
             ),
@@ -144,7 +144,7 @@ def round_door_lists(request, pk: int):
     class, who is coming and how, and what they need."""
     conversation_round, leads = _round(request, pk)
     form, day, teacher, slots = _scope(request, conversation_round, leads)
-    schedule = schedules.schedule_days(slots, conversation_round.school.zone)
+    schedule = schedules.schedule_days(conversation_round, slots)
     _viewed(request, conversation_round, slots, _("Door lists"))
     return render(
         request,
@@ -244,8 +244,7 @@ def round_not_booked(request, pk: int):
         children = nudges.not_booked_children(conversation_round, listed)
     # What the reminder button reaches: the class chosen, or everyone here (children in no
     # class are reminded with every class).
-    reminded = students if chosen == NO_CLASS else listed
-    reach = nudges.Reach(**nudges.remind_totals(conversation_round, reminded))
+    reach = nudges.class_reach(classes, None if chosen in ("", NO_CLASS) else int(chosen))
     return render(
         request,
         "conversations/not_booked.html",

@@ -276,6 +276,32 @@ def test_a_teacher_reminds_their_own_class_only(
     assert told() == {(world.link.whanau_id, world.student.pk)}
 
 
+def test_a_member_with_children_in_two_classes_counts_once_in_all(client, world, round_, daytime):
+    """The leader's figure for every class counts a member once; each class's, once too."""
+    member = factories.WhanauMemberFactory(school=world.school)
+    for student in (world.student, world.other_student):
+        factories.WhanauLinkFactory(student=student, whanau=member)
+    client.force_login(world.leader)
+    url = reverse("round_not_booked", args=[round_.pk])
+    every = client.get(url).context
+    separate = nudges.remind_totals(
+        round_, nudges.nudge_scope(conversation_round=round_, by=world.leader)
+    )
+    assert every["reach"] == nudges.Reach(**separate)
+    assert sum(row["to_remind"] for row in every["classes"]) == every["reach"].people + 1
+    one = client.get(url, {"classroom": world.other_student.classroom_id}).context
+    assert one["reach"] == nudges.Reach(
+        **nudges.remind_totals(
+            round_,
+            nudges.nudge_scope(
+                conversation_round=round_,
+                by=world.leader,
+                classroom_id=world.other_student.classroom_id,
+            ),
+        )
+    )
+
+
 def test_a_leader_reminds_one_class(
     client, world, round_, daytime, django_capture_on_commit_callbacks
 ):

@@ -110,6 +110,33 @@ def test_a_leader_sees_every_teachers_times_day_by_day(client, world, round_, tw
     assert times == sorted(times)
 
 
+def test_what_families_typed_is_shown_as_typed_never_as_markup(client, world, round_):
+    """The rows come drawn in Python: a note, a language and a room are escaped there, and each
+    need and the count of booked times still say what they did."""
+    slot = offer(round_, world.teacher, THURSDAY, 15, location="Room <b>5</b>")
+    offer(round_, world.teacher, THURSDAY, 15, 15)
+    book(
+        slot,
+        world.student,
+        world.link.whanau,
+        needs_interpreter=True,
+        interpreter_language="Sāmoan <i>",
+        needs_accessible_room=True,
+        note="<script>alert(1)</script>",
+    )
+    for name in ("round_schedule", "round_door_lists"):
+        client.force_login(world.leader)
+        content = client.get(reverse(name, args=[round_.pk])).content.decode()
+        assert "<script>alert(1)</script>" not in content
+        assert '<div class="small need-note">&lt;script&gt;alert(1)&lt;/script&gt;</div>' in content
+        assert "Interpreter: Sāmoan &lt;i&gt;</span>" in content
+        assert "In person · Room &lt;b&gt;5&lt;/b&gt;</td>" in content
+        assert "Accessible room</span>" in content
+        assert '<td colspan="5" class="text-body-secondary">Free</td>' in content
+    content = schedule_of(client, world.leader, round_).content.decode()
+    assert "· 1 of 2 times booked</span>" in content
+
+
 def test_a_teacher_sees_only_their_own_times(client, world, round_, two_teachers):
     """The other class's times and families are not on a teacher's schedule."""
     response = schedule_of(client, world.teacher, round_)

@@ -121,8 +121,9 @@ PAGES = [
         (
             *SIGNED_IN,
             "my schools' transition days",
-            "students I manage with no transition conversation, due in the window, with "
-            "school and class",
+            "how many students I manage with no transition conversation are overdue",
+            "a page of them, with school and class",
+            "those due in the next two weeks, with school and class",
         ),
         more=lambda s: s.more_transitions(),
     ),

@@ -13,12 +13,9 @@ TIMES = (
 NOT_BOOKED_SUMMARY = (
     ROUND,
     "per class: children, and those not booked",
-    "per class: whānau members a reminder would reach",
+    "per class: whānau members a reminder would reach (their ids, to count them in all)",
 )
-NOT_BOOKED_END = (
-    "whānau members a reminder would reach, and their children, in all",
-    "reminders sent in the round, with who sent them",
-)
+NOT_BOOKED_END = ("reminders sent in the round, with who sent them",)
 NOT_BOOKED_CHILDREN = (
     *AUDIT_LISTED,
     "children not booked, with class",
