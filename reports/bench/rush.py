@@ -137,9 +137,11 @@ def open_rush(school: School, *, classes: int) -> tuple[ConversationRound, list[
     return conversation_round, [users[pk] for pk in dict.fromkeys(families)]
 
 
-def family_books(server, path: str, cookie: str, result: Result, rng: random.Random, think):
+def family_books(
+    server, path: str, cookie: str, result: Result, rng: random.Random, think, tries=TRIES
+):
     """One family's visit, as their browser makes it."""
-    for _try in range(TRIES):
+    for _try in range(tries):
         started = time.perf_counter()
         status, headers, body = request(server.port, "GET", path, cookie=cookie)
         result.add("booking page", _ms(started), status, (200,), path)

@@ -74,7 +74,10 @@ def test_a_small_rush_books_each_family_once_and_no_time_twice(live_server):
         family = random.Random(index)
         threads.append(
             threading.Thread(
-                target=rush.family_books, args=(server, path, cookie, result, family, lambda: 0)
+                target=rush.family_books,
+                args=(server, path, cookie, result, family, lambda: 0),
+                # Each refusal is another family booked: this many tries always find a time.
+                kwargs={"tries": len(families)},
             )
         )
     for thread in threads:
