@@ -4,11 +4,12 @@
    cause does. Its ``key`` names what it is about, so writing it twice writes one row. After
    the commit it nudges a worker; if the broker is down, the beat sweep (every minute) sends
    it instead, so a Redis outage delays mail and never loses it or breaks the page.
-2. ``send_due`` claims a batch with a conditional UPDATE and a lease: two workers never hold
-   the same row, and a long batch renews its lease as it goes: every ``RENEW_EVERY``, and a
+2. ``send_due`` claims a batch with one conditional UPDATE and a lease (rows another worker
+   is claiming at that moment are skipped, not waited for): two workers never hold the same
+   row, and a long batch renews its lease as it goes: every ``RENEW_EVERY``, and a
    message can hold it no longer than the mail connection's timeout (30 s in settings), so
    a live sender's lease never lapses. A dead worker's lease lapses after ``LEASE`` and the
-   next sweep takes its rows.
+   next sweep takes its rows. Past the task's deadline a batch stops and lets go of the rest.
 3. Each row is built by its kind's builder from the data as it is when its batch goes (a
    cancelled booking or a link since marked no-contact is skipped with a reason), sent with
    the row's own Message-ID, and marked sent straight after the server accepts it.
@@ -32,13 +33,14 @@ what it returned). A kind sending thousands at a time records them with
 """
 
 import datetime
+import functools
 import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
 
 from django.core import mail as django_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -49,7 +51,9 @@ from partnerships.registry import Registry
 logger = logging.getLogger(__name__)
 
 KINDS = Registry()
-BATCH = 100
+# A week's updates are thousands of emails: what a batch costs once (claiming, loading,
+# recording) is shared by this many.
+BATCH = 500
 LEASE = datetime.timedelta(minutes=2)
 RENEW_EVERY = datetime.timedelta(seconds=30)
 MAX_ATTEMPTS = 8
@@ -115,7 +119,7 @@ def nudge() -> None:
 
 @dataclass
 class SendResult:
-    found: int = 0  # rows due when the batch looked, whether or not another sender took them
+    found: int = 0  # rows the batch claimed
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -136,37 +140,49 @@ def send_due(*, batch: int = BATCH, deadline: datetime.datetime | None = None) -
     result = SendResult()
     record_sent()  # what a worker that died sent but never recorded
     while deadline is None or timezone.now() < deadline:
-        done = send_batch(size=batch)
+        done = send_batch(size=batch, deadline=deadline)
         result.add(done)
-        if done.unreachable or not done.found:
+        # A batch that found fewer than it could take has left nothing due behind it.
+        if done.unreachable or done.found < batch:
             break
     return result
 
 
-def send_batch(*, size: int = BATCH) -> SendResult:
-    """Claim up to ``size`` due rows, send them over one connection, and let go of any left."""
+def send_batch(*, size: int = BATCH, deadline: datetime.datetime | None = None) -> SendResult:
+    """Claim up to ``size`` due rows, send them over one connection, and let go of any left
+    (all of them after ``deadline``)."""
     token = uuid.uuid4()
     now = timezone.now()
-    ids = list(
-        OutboxEmail.objects.due(now)
-        .order_by("send_after", "pk")
-        .values_list("pk", flat=True)[:size]
-    )
-    if not ids:
+    due = OutboxEmail.objects.due(now)
+    with transaction.atomic():
+        # Rows another sender is claiming are skipped, and ours are locked until the UPDATE,
+        # which claims them all at once. Its condition still guards a database without row
+        # locks: a row another sender claimed in the meantime is no longer due.
+        rows = list(due.order_by("send_after", "pk").select_for_update(skip_locked=True)[:size])
+        claimed = due.filter(pk__in=[row.pk for row in rows]).update(
+            claimed_until=now + LEASE, claimed_by=token
+        )
+    if not claimed:
         return SendResult()
-    # Conditional: a row another worker claimed in the meantime no longer matches.
-    OutboxEmail.objects.due(now).filter(pk__in=ids).update(
-        claimed_until=now + LEASE, claimed_by=token
-    )
-    rows = list(OutboxEmail.objects.filter(claimed_by=token).order_by("send_after", "pk"))
-    result = SendResult(found=len(ids))
+    if claimed < len(rows):
+        rows = list(
+            OutboxEmail.objects.filter(pk__in=[row.pk for row in rows], claimed_by=token).order_by(
+                "send_after", "pk"
+            )
+        )
+    result = SendResult(found=claimed)
     kinds = {entry.name: entry for entry in KINDS}
     loaded = _prefetch(rows, kinds)
     renewed = timezone.now()
     connection = django_mail.mailers.default
+    # Rows sent of the kinds that record in bulk, and rows with an outcome (no longer held).
+    sent, done = [], 0
     try:
         for index, row in enumerate(rows):
-            if timezone.now() - renewed > RENEW_EVERY:
+            now = timezone.now()
+            if deadline is not None and now >= deadline:
+                break
+            if now - renewed > RENEW_EVERY:
                 if not _renew(token, rows[index:]):
                     break  # our lease lapsed and someone else holds the rest: leave them
                 renewed = timezone.now()
@@ -175,17 +191,25 @@ def send_batch(*, size: int = BATCH) -> SendResult:
                 result.unreachable = True
                 break
             setattr(result, outcome, getattr(result, outcome) + 1)
+            done += 1
+            if outcome == "sent" and "sent_many" in kinds[row.kind].details:
+                sent.append(row.pk)
     finally:
         _close(connection)
-        record_sent(kinds)
-        # Whatever was not sent goes back, to wait for the next sweep.
-        pause = OUTAGE_PAUSE if result.unreachable else datetime.timedelta(0)
-        OutboxEmail.objects.filter(claimed_by=token, status=OutboxEmail.Status.QUEUED).update(
-            claimed_until=None,
-            claimed_by=None,
-            send_after=timezone.now() + pause,
-            **({"reason": UNREACHABLE} if result.unreachable else {}),
-        )
+        record_sent(kinds, pks=sent)
+        if done < len(rows):
+            # Whatever was not sent goes back, to wait for the next sweep.
+            pause = OUTAGE_PAUSE if result.unreachable else datetime.timedelta(0)
+            OutboxEmail.objects.filter(
+                pk__in=[row.pk for row in rows],
+                claimed_by=token,
+                status=OutboxEmail.Status.QUEUED,
+            ).update(
+                claimed_until=None,
+                claimed_by=None,
+                send_after=timezone.now() + pause,
+                **({"reason": UNREACHABLE} if result.unreachable else {}),
+            )
     return result
 
 
@@ -286,47 +310,77 @@ def _answered(row, token, entry, code: int) -> str:
 
 def _mark_sent(row, token, message, entry) -> None:
     now = timezone.now()
-    sent = {
-        "status": OutboxEmail.Status.SENT,
-        "sent_at": now,
-        "to": ", ".join(message.to)[:254],
-        "attempts": F("attempts") + 1,
-        "claimed_until": None,
-        "reason": "",
-    }
     if entry and "sent_many" in entry.details:
-        # One statement, committed at once: the app hears of it with the rest of the batch.
-        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(**sent, recorded=False)
+        # Committed at once, before the next email goes; the app hears of it with the rest
+        # of the batch.
+        _update_sent(row.pk, token, now, message, recorded=False)
         return
     with transaction.atomic():
-        OutboxEmail.objects.filter(pk=row.pk, claimed_by=token).update(**sent)
+        _update_sent(row.pk, token, now, message, recorded=True)
         if entry and "sent" in entry.details:
             entry.details["sent"](row.params, now)
 
 
-def record_sent(kinds: dict | None = None) -> int:
+def _update_sent(pk: int, token, now, message, *, recorded: bool) -> None:
+    """The row marked sent, as held by ``token``. Written as SQL: it runs once per email, and
+    the ORM took longer to build this statement than the database took to run it."""
+    connection = connections[OutboxEmail.objects.db]
+    field = OutboxEmail._meta.get_field
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sent_sql(connection.alias, recorded),
+            [
+                field("sent_at").get_db_prep_save(now, connection),
+                ", ".join(message.to)[:254],
+                pk,
+                field("claimed_by").get_db_prep_save(token, connection),
+            ],
+        )
+
+
+@functools.cache
+def _sent_sql(alias: str, recorded: bool) -> str:
+    # The names are the model's own, quoted, and the two constants are ours; every value from
+    # elsewhere is a parameter.
+    quote = connections[alias].ops.quote_name
+    c = {field.name: quote(field.column) for field in OutboxEmail._meta.concrete_fields}
+    return (
+        f"UPDATE {quote(OutboxEmail._meta.db_table)} SET {c['status']} = "  # noqa: S608
+        f"'{OutboxEmail.Status.SENT.value}', {c['recorded']} = {'TRUE' if recorded else 'FALSE'}, "
+        f"{c['sent_at']} = %s, {c['to']} = %s, {c['attempts']} = {c['attempts']} + 1, "
+        f"{c['claimed_until']} = NULL, {c['reason']} = '' "
+        f"WHERE {c['id']} = %s AND {c['claimed_by']} = %s"
+    )
+
+
+def record_sent(kinds: dict | None = None, pks: list[int] | None = None) -> int:
     """Tell the kinds that record in bulk (``sent_many(params_list)``) of their rows sent and
-    not yet recorded: at the end of each batch, and at each sweep for a batch whose worker
-    died before it could. Two queries a kind."""
+    not yet recorded: at the end of each batch (``pks``, the rows it sent), and at each sweep
+    for a batch whose worker died before it could. Locked as they are read, so two senders
+    never record a row twice; three queries, however many kinds."""
     kinds = kinds or {entry.name: entry for entry in KINDS}
-    recorded = 0
-    for name, entry in kinds.items():
-        if "sent_many" not in entry.details:
-            continue
-        with transaction.atomic():
-            rows = list(
-                OutboxEmail.objects.select_for_update(skip_locked=True)
-                .filter(kind=name, recorded=False, status=OutboxEmail.Status.SENT)
-                .values_list("pk", "params", "sent_at")
+    bulk = {name: entry for name, entry in kinds.items() if "sent_many" in entry.details}
+    if not bulk or pks == []:
+        return 0
+    unrecorded = OutboxEmail.objects.filter(
+        kind__in=list(bulk), recorded=False, status=OutboxEmail.Status.SENT
+    )
+    if pks is not None:
+        unrecorded = unrecorded.filter(pk__in=pks)
+    with transaction.atomic():
+        rows = list(
+            unrecorded.select_for_update(skip_locked=True).values_list(
+                "pk", "kind", "params", "sent_at"
             )
-            if not rows:
-                continue
-            entry.details["sent_many"]([(params, at) for _pk, params, at in rows])
-            OutboxEmail.objects.filter(pk__in=[pk for pk, _params, _at in rows]).update(
-                recorded=True
-            )
-            recorded += len(rows)
-    return recorded
+        )
+        if not rows:
+            return 0
+        for name, entry in bulk.items():
+            sent = [(params, at) for _pk, kind, params, at in rows if kind == name]
+            if sent:
+                entry.details["sent_many"](sent)
+        OutboxEmail.objects.filter(pk__in=[pk for pk, *_rest in rows]).update(recorded=True)
+    return len(rows)
 
 
 def _finish(row, token, status, reason, entry, hook) -> None:

@@ -18,6 +18,7 @@ Reminders before the send go through the outbox in the same way.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core import mail as django_mail
 from django.core import signing
@@ -40,6 +41,7 @@ UNSUBSCRIBE_LINK_DAYS = 180
 LATE_WEEKS = 2
 
 UPDATE_KIND = "weekly_update"
+UPDATE_TEMPLATE = "conversations/weekly/email/weekly_update"
 TEACHER_REMINDER_KIND = "update_reminder_teacher"
 STUDENT_REMINDER_KIND = "update_reminder_student"
 
@@ -182,21 +184,29 @@ def _delivery_failed(params: dict, reason: str) -> None:
     )
 
 
-def _load_deliveries(params_list: list[dict]) -> dict[int, UpdateDelivery]:
+@dataclass
+class _Batch:
+    """A batch's deliveries, and the one composer its emails share (see ``update_message``)."""
+
+    deliveries: dict[int, UpdateDelivery]
+    emails: mail.Composer
+
+
+def _load_deliveries(params_list: list[dict]) -> _Batch:
     """A batch's deliveries with everything their emails show, in one query for the batch."""
     ids = [params["delivery"] for params in params_list]
     rows = UpdateDelivery.objects.filter(pk__in=ids).select_related(
         "update__student__school", "update__goal", "whanau", "link"
     )
-    return {delivery.pk: delivery for delivery in rows}
+    return _Batch({delivery.pk: delivery for delivery in rows}, mail.Composer(UPDATE_TEMPLATE))
 
 
 @outbox.KINDS.register(
     UPDATE_KIND, sent_many=_deliveries_sent, failed=_delivery_failed, prefetch=_load_deliveries
 )
-def build_update(params: dict, loaded: dict[int, UpdateDelivery]) -> django_mail.EmailMessage:
+def build_update(params: dict, loaded: _Batch) -> django_mail.EmailMessage:
     """The delivery's email, unless since it was written they may no longer be told."""
-    delivery = loaded.get(params["delivery"])
+    delivery = loaded.deliveries.get(params["delivery"])
     if delivery is None:
         raise outbox.NotToSendError(GONE)
     if delivery.link is None:
@@ -207,7 +217,7 @@ def build_update(params: dict, loaded: dict[int, UpdateDelivery]) -> django_mail
         raise outbox.NotToSendError(STOPPED)
     if not delivery.whanau.email:
         raise outbox.NotToSendError(NO_EMAIL)
-    return update_message(delivery)
+    return update_message(delivery, emails=loaded.emails)
 
 
 def read_token(delivery: UpdateDelivery) -> str:
@@ -231,26 +241,36 @@ def link_for_unsubscribe_token(token: str) -> WhanauLink:
     return WhanauLink.objects.select_related("student", "whanau").get(pk=data["l"])
 
 
-def update_message(delivery: UpdateDelivery) -> django_mail.EmailMultiAlternatives:
-    """The update as one multipart email in the reader's language, with reply and unsubscribe."""
+def update_message(
+    delivery: UpdateDelivery, *, emails: mail.Composer | None = None
+) -> django_mail.EmailMultiAlternatives:
+    """The update as one multipart email in the reader's language, with reply and unsubscribe.
+    Composed by ``emails``, shared by a batch: what its emails share is rendered once."""
     update = delivery.update
     student: Student = update.student
     unsubscribe_url = mail.absolute_url(
         reverse("weekly_update_unsubscribe", args=[unsubscribe_token(delivery.link_id)])
     )
-    return mail.compose(
-        template="conversations/weekly/email/weekly_update",
+    read_url = mail.absolute_url(reverse("weekly_update_read", args=[read_token(delivery)]))
+    return (emails or mail.Composer(UPDATE_TEMPLATE)).compose(
         to=delivery.whanau.email,
         language=delivery.whanau.preferred_language,
         context={
-            "update": update,
-            "student": student,
-            "school": student.school,
-            "whanau": delivery.whanau,
-            "read_url": mail.absolute_url(
-                reverse("weekly_update_read", args=[read_token(delivery)])
-            ),
-            "unsubscribe_url": unsubscribe_url,
+            # What the templates show of each, and nothing more: see ``mail.Composer``.
+            "update": {
+                "learned": mail.Varies(update.learned),
+                "proud_of": mail.Varies(update.proud_of),
+                "working_on": mail.Varies(update.working_on),
+                "goal": {"title": mail.Varies(update.goal.title)} if update.goal else None,
+                "question_for_home": mail.Varies(update.question_for_home),
+                "photo": bool(update.photo),
+                "written_with_teacher": update.written_with_teacher,
+            },
+            "student": {"display_name": mail.Varies(student.display_name)},
+            "school": {"name": student.school.name},
+            "whanau": {"name": mail.Varies(delivery.whanau.name)},
+            "read_url": mail.Varies(read_url),
+            "unsubscribe_url": mail.Varies(unsubscribe_url),
         },
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -144,10 +144,10 @@ def test_a_broken_email_fails_alone_with_a_plain_reason(world, time_machine, mon
     classmate_link = factories.WhanauLinkFactory(student=world.classmate)
     compose = sending.update_message
 
-    def broken(delivery):
+    def broken(delivery, **options):
         if delivery.whanau_id == classmate_link.whanau_id:
             raise KeyError("learned")
-        return compose(delivery)
+        return compose(delivery, **options)
 
     monkeypatch.setattr(sending, "update_message", broken)
     sending.week_send(school_id=world.school.pk, week=WEEK)
@@ -226,3 +226,37 @@ def test_a_reminder_reflects_who_has_written_by_the_time_it_goes(world, time_mac
         "They have written their update since.",
         "Their students have all written their updates since.",
     }
+
+
+def _families(world, count: int) -> None:
+    """``count`` more students of the school, each with a ready update and a whānau member."""
+    for _ in range(count):
+        student = factories.StudentFactory(school=world.school)
+        factories.WhanauLinkFactory(student=student)
+        _ready(world, student)
+
+
+@pytest.mark.parametrize("count", [3, 6])
+def test_a_week_costs_a_fixed_number_of_queries_and_one_per_email(
+    world, time_machine, count, django_assert_num_queries
+):
+    """Writing the week costs the same however many emails; sending it, a fixed number per
+    batch and one UPDATE per email (the mark that commits before the next email goes)."""
+    time_machine.move_to(AFTER_SEND)
+    _families(world, count - 1)
+    _ready(world)
+    with django_assert_num_queries(14):
+        # savepoint; the ready updates, locked; their links with access; the deliveries; their
+        # ids; their emails in the outbox; the updates marked queued; the week's WeekSend
+        # (savepoint, locked read, savepoint, insert, release, release); release
+        assert sending.week_send(school_id=world.school.pk, week=WEEK) == count
+    with django_assert_num_queries(13 + count):
+        # 3: rows a dead worker sent and never recorded (savepoint, locked read, release)
+        # 4: the batch claimed (savepoint, due rows locked, one UPDATE with the lease, release)
+        # 1: the batch's deliveries with update, student, school, goal, whānau and link
+        # count: each email marked sent
+        # 5: the batch's deliveries recorded sent (savepoint, locked read of the rows sent,
+        #    the deliveries' UPDATE, the rows' UPDATE, release)
+        assert outbox.send_due().sent == count
+    assert len(mail.outbox) == count
+    assert UpdateDelivery.objects.filter(status=UpdateDelivery.Status.SENT).count() == count
