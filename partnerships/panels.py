@@ -4,12 +4,15 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from partnerships import notices
 from partnerships.access import classes_visible_to, students_managed_by
 from partnerships.models import Classroom, Notice, School, Student, User, WhanauLink
 from partnerships.pages import HOME, WAITING, family_students, own_links
+
+_PK = 9876543210  # stands for the key in a path reversed once
 
 
 @HOME.register("tamariki", template="partnerships/panels/tamariki.html", order=20)
@@ -24,19 +27,48 @@ def school(request, roles) -> dict | None:
     if not roles.is_leader:
         return None
     school = School.objects.with_counts().get(pk=roles.led_school.pk)
-    classes = (
-        Classroom.objects.filter(school=school).with_student_counts().prefetch_related("teachers")
-    )
-    return {"school": school, "classes": classes}
+    return {"school": school, "classes": _led_classes(request, roles)}
+
+
+def _led_classes(request, roles) -> list[Classroom]:
+    """The classes of the school a leader's pages are about, in order, each with its student
+    count, ``path`` and ``teacher_list``: its teachers' (id, name), in the order added.
+    Two queries, the first time a request asks: the school and my-classes panels both use
+    them."""
+    if not hasattr(request, "_mahi_tahi_led_classes"):
+        classes = list(Classroom.objects.filter(school=roles.led_school).with_student_counts())
+        teachers = defaultdict(list)
+        for classroom_id, user_id, name in (
+            Classroom.teachers.through.objects.filter(classroom__school=roles.led_school)
+            .order_by("pk")
+            .values_list("classroom_id", "user_id", "user__name")
+        ):
+            teachers[classroom_id].append((user_id, name))
+        # Every row links to its class: the path is worked out once, not once a row.
+        path = reverse("class_detail", args=[_PK]).replace(str(_PK), "{pk}")
+        for classroom in classes:
+            classroom.teacher_list = teachers[classroom.pk]
+            classroom.path = path.format(pk=classroom.pk)
+        request._mahi_tahi_led_classes = classes
+    return request._mahi_tahi_led_classes
 
 
 @HOME.register("my_classes", template="partnerships/panels/my_classes.html", order=40)
 def my_classes(request, roles) -> dict | None:
     if not roles.is_staff:
         return None
-    classes = list(
-        classes_visible_to(request.user).filter(teachers=request.user).with_student_counts()
-    )
+    if roles.is_teacher or len(roles.led_school_ids) > 1:
+        classes = list(
+            classes_visible_to(request.user).filter(teachers=request.user).with_student_counts()
+        )
+    else:
+        # Leading one school and staff of no other, the classes they may see are that
+        # school's, already read for the school panel: those they teach are among them.
+        classes = [
+            classroom
+            for classroom in _led_classes(request, roles)
+            if any(user_id == request.user.pk for user_id, _name in classroom.teacher_list)
+        ]
     if not (roles.is_teacher or classes):  # most leaders don't teach a class
         return None
     assigned = (

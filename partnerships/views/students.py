@@ -29,6 +29,7 @@ from partnerships.forms import (
 )
 from partnerships.models import (
     SignInCard,
+    Student,
 )
 from partnerships.pages import STUDENT, STUDENT_LINKS
 
@@ -61,12 +62,16 @@ def class_detail(request, pk: int):
         classes_visible_to(request.user).select_related("school").prefetch_related("teachers"),
         pk=pk,
     )
-    students = (
+    students = list(
         classroom.students.filter(pk__in=students_visible_to(request.user).values("pk"))
         .annotate(whanau_count=Count("whanau_links", filter=Q(whanau_links__has_access=True)))
         .order_by("last_name", "first_name", "pk")
     )
-    audit.viewed(request, student=students, obj=classroom, what=classroom.name)
+    # The audit names those listed by key: handed the query, it asked again whom I may see
+    # (a whole school, for a leader).
+    if students:
+        listed = Student.objects.filter(pk__in=[student.pk for student in students])
+        audit.viewed(request, student=listed, obj=classroom, what=classroom.name)
     return render(
         request, "partnerships/class_detail.html", {"classroom": classroom, "students": students}
     )

@@ -116,9 +116,10 @@ PAGES = [
             *SIGNED_IN,
             "the ids of unanswered whānau comments on my students' goals, oldest first",
             "this page of them by id, with author, goal and student",
-            # The section conversations adds (learners.inbox): the oldest 51, grouped by update.
-            "unanswered whānau replies to my students' weekly updates, with author, update and "
-            "student",
+            # The section conversations adds (learners.inbox): the oldest 51 by id, then the
+            # 50 shown, grouped by update.
+            "the ids of unanswered whānau replies to my students' weekly updates, oldest first",
+            "the replies shown, by id, with author, update and student",
         ),
         given=lambda s: (s.inbox_comment, s.update),
         more=lambda s: s.more_inbox() + s.more_inbox_replies(),

@@ -51,9 +51,10 @@ PAGES = [
             *SIGNED_IN,
             *DASHBOARD,
             "school panel: the school, with its counts of students, staff, classes, whānau",
-            "my-classes panel: classes the leader teaches (none: the panel is left out)",
             "school panel: its classes, with their student counts",
-            "school panel: the classes' teachers (prefetch)",
+            "school panel: the classes' teachers' names",
+            # my-classes panel: the classes the leader teaches are among those, already read
+            # (none: the panel is left out)
         ),
         more=lambda s: s.more_classes(),
     ),
@@ -233,8 +234,8 @@ PAGES = [
             *SIGNED_IN,
             "the class, with school, if visible to me",
             "its teachers (prefetch)",
-            *AUDIT_LISTED,
             "its students I may see, with their counts of whānau with access",
+            *AUDIT_LISTED,  # by their ids
         ),
         more=lambda s: s.more_students_in_class(),
     ),
