@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from conversations.access import own_bookings, slots_bookable_by
+from conversations.access import Tamariki, own_bookings, slots_bookable_by
 from conversations.models import Booking
 from partnerships.access import teacher_ids_by_student
 from partnerships.pages import STUDENT_LINKS, WAITING, Waiting, own_links
@@ -26,8 +26,9 @@ def conversation_times(request, roles) -> list[Waiting] | None:
     links = own_links(request)
     if not links:
         return None
+    tamariki = Tamariki.of_links(links)
     free = set(
-        slots_bookable_by(request.user)
+        slots_bookable_by(request.user, tamariki)
         .with_booking_state()
         .filter(is_taken=False)
         .values_list("round_id", "round__title", "round__created_at", "round__school_id", "host_id")
@@ -42,7 +43,7 @@ def conversation_times(request, roles) -> list[Waiting] | None:
     booked = set(
         Booking.objects.active()
         .filter(
-            Q(pk__in=own_bookings(request.user).values("pk"))
+            Q(pk__in=own_bookings(request.user, tamariki).values("pk"))
             | Q(household__isnull=True, round__per_household=False),
             round_id__in=rounds,
             student_id__in=[link.student_id for link in links],

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conversations import booking as services
 from conversations.access import (
+    Tamariki,
     bookings_visible_to,
     own_bookings,
     rounds_of_whanau,
     slots_bookable_by,
     slots_offered_to,
+    tamariki_of,
     time_requests_visible_to,
 )
 from conversations.booking_forms import (
@@ -124,13 +126,19 @@ def _stale(request, *, slot: Slot, student, moving: Booking | None) -> str:
 def slot_book(request, pk: int, student_pk: int):
     """Book one time for one child, or move their booked time here, saying how to meet and
     what would help: what is typed here is what the teacher sees, moved or not."""
-    slot = get_object_or_404(slots_offered_to(request.user).select_related("host", "round"), pk=pk)
-    link = get_object_or_404(
-        own_whanau_links(request.user).select_related("student", "whanau"), student_id=student_pk
+    # The member's links read once: the child's is among them, and the scopes are built on
+    # their ids.
+    links = list(own_whanau_links(request.user).select_related("student", "whanau"))
+    tamariki = Tamariki.of_links(links)
+    slot = get_object_or_404(
+        slots_offered_to(request.user, tamariki).select_related("host", "round"), pk=pk
     )
+    link = next((link for link in links if link.student_id == student_pk), None)
+    if link is None:
+        raise Http404
     member = link.whanau
     household = list(
-        own_bookings(request.user)
+        own_bookings(request.user, tamariki)
         .active()
         .filter(round_id=slot.round_id)
         .select_related("slot", "whanau")
@@ -185,8 +193,9 @@ def slot_book(request, pk: int, student_pk: int):
 @whanau_only
 def my_bookings(request):
     """A household's conversation times to come, the rounds to book in, and requests."""
+    tamariki = tamariki_of(request.user)
     bookings = (
-        own_bookings(request.user)
+        own_bookings(request.user, tamariki)
         .active()
         .filter(slot__starts_at__gt=timezone.now())
         .select_related("slot__host", "slot__round", "student", "whanau")
@@ -194,11 +203,11 @@ def my_bookings(request):
     )
     now = timezone.now()
     rounds = (
-        rounds_of_whanau(request.user)
+        rounds_of_whanau(request.user, tamariki)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), is_open=True)
         .filter(
             Q(opens_at__gt=now)
-            | Exists(slots_bookable_by(request.user).filter(round_id=OuterRef("pk")))
+            | Exists(slots_bookable_by(request.user, tamariki).filter(round_id=OuterRef("pk")))
         )
         .order_by("-created_at")
     )

@@ -83,11 +83,10 @@ def conversation_detail(request, pk: int):
             "relation": relation,
             "whanau_attendees": conversation.whanau_attendees.all(),
             "staff_attendees": conversation.staff_attendees.all(),
-            # Each linked goal, with a form (ids of its own) to add a step agreed here.
-            "goal_rows": [
-                (goal, NextStepForm(auto_id=f"step-{goal.pk}-%s") if relation.can_manage else None)
-                for goal in conversation.goals.all()
-            ],
+            # Each linked goal has a form to add a step agreed here, drawn by the template
+            # from this one (always empty: a refused step comes back as a message).
+            "goals": conversation.goals.all(),
+            "step_form": NextStepForm() if relation.can_manage else None,
             "next_steps": conversation.next_steps.all(),
             "reflections": conversation.reflections.select_related("author"),
             "reflection_form": ReflectionForm(),

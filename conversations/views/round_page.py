@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from conversations import booking as services
-from conversations.access import own_bookings, rounds_of_whanau
+from conversations.access import Tamariki, own_bookings, rounds_of_whanau
 from conversations.booking_forms import (
     BookingForm,
     has_moved,
@@ -80,20 +80,36 @@ class Child:
         return self.booking is None and not self.booked_jointly
 
 
-def _links_in_round(user, conversation_round: ConversationRound) -> list[WhanauLink]:
-    """The member's links to tamariki the round is for: at its school, in its classes."""
-    classes = ConversationRound.classes.through.objects.filter(
-        conversationround_id=conversation_round.pk
-    )
-    return list(
+def _round_and_links(user, pk: int) -> tuple[ConversationRound, list[WhanauLink], Tamariki]:
+    """The round, if it is for one of the member's tamariki; their links to the tamariki it
+    is for (at its school, in its classes), by first name; and all their tamariki. The links
+    are read first and the round found on their ids: two queries, however many tamariki."""
+    links = list(
         own_whanau_links(user)
-        .filter(student__school_id=conversation_round.school_id)
-        .filter(
-            ~Exists(classes) | Exists(classes.filter(classroom_id=OuterRef("student__classroom")))
-        )
         .select_related("student", "whanau")
         .order_by("student__first_name", "student__pk")
     )
+    tamariki = Tamariki.of_links(links)
+    chosen = ConversationRound.classes.through.objects.filter(conversationround=OuterRef("pk"))
+    # Which of the tamariki's classes the round is for, asked with the round: a family has a
+    # class or two.
+    covers = {
+        f"covers_{classroom_id}": Exists(chosen.filter(classroom_id=classroom_id))
+        for classroom_id in tamariki.classroom_ids
+    }
+    conversation_round = get_object_or_404(
+        rounds_of_whanau(user, tamariki).annotate(whole_school=~Exists(chosen), **covers), pk=pk
+    )
+    in_round = [
+        link
+        for link in links
+        if link.student.school_id == conversation_round.school_id
+        and (
+            conversation_round.whole_school
+            or getattr(conversation_round, f"covers_{link.student.classroom_id}", False)
+        )
+    ]
+    return conversation_round, in_round, tamariki
 
 
 class RoundPage:
@@ -101,8 +117,7 @@ class RoundPage:
 
     def __init__(self, request, pk: int):
         user = request.user
-        self.round = get_object_or_404(rounds_of_whanau(user), pk=pk)
-        links = _links_in_round(user, self.round)
+        self.round, links, tamariki = _round_and_links(user, pk)
         if not links:
             raise Http404
         self.member = links[0].whanau
@@ -119,7 +134,7 @@ class RoundPage:
                 .order_by("starts_at", "pk")
             )
         self.bookings = list(
-            own_bookings(user)
+            own_bookings(user, tamariki)
             .active()
             .filter(round=self.round)
             .select_related("slot__host", "whanau")
@@ -127,6 +142,10 @@ class RoundPage:
         )
         for slot in slots:
             slot.seen = seen_value(slot)  # the value it is picked by, on the page
+            # What each time's button says, worked out here once rather than by the template
+            # for every button: a busy round offers a family dozens.
+            slot.at = dateformat.format(timezone.localtime(slot.starts_at), "g:i a")
+            slot.where = slot.way
         self.children = [
             Child(
                 link=link,

@@ -122,6 +122,39 @@ def test_a_child_outside_the_rounds_classes_is_not_offered(client, world, round_
     assert client.get(reverse("round_book", args=[round_.pk])).status_code == 404
 
 
+def test_a_child_with_no_class_is_offered_only_a_whole_school_round(client, world, round_):
+    """A child not yet in a class: a whole-school round offers them; a round for classes
+    does not, though their sibling's class is one of them."""
+    newcomer = factories.StudentFactory(school=world.school, classroom=None, first_name="Aroha")
+    factories.WhanauLinkFactory(student=newcomer, whanau=world.link.whanau)
+    slot_at(round_, world.teacher, at(15))
+    client.force_login(world.whanau)
+    assert newcomer.display_name in page(client, round_)
+    round_.classes.set([world.classroom])
+    content = page(client, round_)
+    assert world.student.display_name in content
+    assert newcomer.display_name not in content
+
+
+def test_a_family_at_two_schools_sees_each_round_with_that_schools_child(client, world, round_):
+    """A member with tamariki at two schools: each school's round offers only its own child."""
+    away = factories.RoundFactory(school=world.other_school_student.school)
+    factories.WhanauLinkFactory(
+        student=world.other_school_student,
+        whanau=factories.WhanauMemberFactory(
+            user=world.whanau, school=world.other_school_student.school
+        ),
+    )
+    slot_at(round_, world.teacher, at(15))
+    client.force_login(world.whanau)
+    here = page(client, round_)
+    assert world.student.display_name in here
+    assert world.other_school_student.display_name not in here
+    there = page(client, away)
+    assert world.other_school_student.display_name in there
+    assert world.student.display_name not in there
+
+
 def test_another_schools_family_gets_a_404(client, world, round_):
     """The round's page, open or not, is not there for a family of another school."""
     outsider = factories.WhanauLinkFactory(student=world.other_school_student).whanau.user
@@ -251,6 +284,43 @@ def test_an_interpreter_needs_a_language(client, world, round_):
     assert "Say which language the interpreter is for." in content
     assert checked(content, world.student, slot)
     assert not Booking.objects.exists()
+
+
+def test_a_refused_form_keeps_what_the_family_typed_in_its_fields(client, world, round_):
+    """The fields come back as they were sent: the way to meet, the boxes ticked, the note,
+    and the missing language marked by its field."""
+    slot_at(round_, world.teacher, at(15), place=Place.ONLINE, meeting_link="https://meet/x")
+    client.force_login(world.whanau)
+    content = book_all(
+        client,
+        round_,
+        {world.student: round_.slots.get()},
+        how="online",
+        needs_childcare="on",
+        needs_interpreter="on",
+        note="Koro <b>too</b>",
+    ).content.decode()
+    assert re.search(r'<input type="radio"[^>]*value="online"[^>]*checked', content)
+    assert re.search(r'<input type="checkbox" name="needs_childcare"[^>]*checked', content)
+    assert re.search(r'<input type="checkbox" name="needs_interpreter"[^>]*checked', content)
+    room = r'<input type="checkbox" name="needs_accessible_room"[^>]*checked'
+    assert not re.search(room, content)
+    assert "Koro &lt;b&gt;too&lt;/b&gt;</textarea>" in content
+    assert 'class="textinput form-control is-invalid"' in content
+    assert 'id="id_interpreter_language_error"' in content
+
+
+def test_the_form_starts_with_the_needs_in_its_fields(client, world, round_):
+    """What the family told the school shows in the fields themselves, ticked and filled."""
+    member = world.link.whanau
+    member.needs_interpreter, member.interpreter_language = True, "Samoan"
+    member.save()
+    slot_at(round_, world.teacher, at(15))
+    client.force_login(world.whanau)
+    content = page(client, round_)
+    assert re.search(r'<input type="checkbox" name="needs_interpreter"[^>]*checked', content)
+    assert re.search(r'name="interpreter_language" value="Samoan"', content)
+    assert re.search(r'<input type="radio"[^>]*value="in_person"[^>]*checked', content)
 
 
 def test_choosing_no_time_is_explained(client, world, round_, sibling):

@@ -176,8 +176,8 @@ PAGES = [
         lambda s: reverse("round_book", args=[s.slot.round_id]),
         (
             *SIGNED_IN,
-            "the round, if it is for one of my tamariki",
-            "my links to tamariki the round is for, with student and whānau member",
+            "my links to my tamariki, with student and whānau member",
+            "the round, if it is for one of them, with which of their classes it is for",
             "their children's class teachers",
             "their children's assigned teachers",
             "upcoming times in the round with my tamariki's teachers (on its school's staff), "
@@ -193,8 +193,8 @@ PAGES = [
         lambda s: reverse("slot_book", args=[s.slot.pk, s.world.student.pk]),
         (
             *SIGNED_IN,
+            "my links to my tamariki (the child's among them), with student and whānau member",
             "the time, with host and round, if offered to my tamariki",
-            "my link to the child, with student and whānau member",
             "my household's bookings in the round, with time and who booked",
         ),
     ),
@@ -204,6 +204,7 @@ PAGES = [
         lambda s: reverse("my_bookings"),
         (
             *SIGNED_IN,
+            "my tamariki: their ids, schools and classes",
             "my household's bookings to come, with time, host, round, student and who booked",
             "rounds for my tamariki opening soon, or with times I may book",
             "my requests for other times, with student and round",
