@@ -3,9 +3,7 @@ on the students a person may see (``partnerships.access``)."""
 
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from conversations.models import (
     Booking,
@@ -15,6 +13,7 @@ from conversations.models import (
     TimeRequest,
 )
 from partnerships.access import (
+    ids_query,
     own_whanau_links,
     signed_in,
     staff_school_ids,
@@ -89,27 +88,16 @@ def tamariki_of(user) -> Tamariki:
     )
 
 
-# ``teachers_of`` some number of tamariki, as SQL: by the number of them, then the database.
-_TEACHERS_SQL: dict[tuple[int, str], tuple[str, tuple]] = {}
-
-
 def _teachers_of(tamariki: Tamariki):
-    """The ids of ``teachers_of`` the tamariki, its SQL compiled once for each number of them
-    and given their ids: compiling its nested subqueries anew cost a page more than running
-    them. Stand-in ids (nobody's: ids count up from 1) mark where each child's id goes."""
-    count = len(tamariki.student_ids)
-    if not count:
+    """The ids of ``teachers_of`` the tamariki, its SQL compiled once for each number of
+    them (``ids_query``)."""
+    if not tamariki.student_ids:
         return teachers_of(tamariki.students()).values("pk")
-    vendor = connections[DEFAULT_DB_ALIAS].vendor
-    stand_ins = tuple(range(-1, -count - 1, -1))
-    if (count, vendor) not in _TEACHERS_SQL:
-        teachers = teachers_of(Student.objects.filter(pk__in=stand_ins)).values("pk")
-        _TEACHERS_SQL[count, vendor] = teachers.query.sql_with_params()
-    sql, params = _TEACHERS_SQL[count, vendor]
-    ids = dict(zip(stand_ins, tamariki.student_ids, strict=True))
-    params = [ids.get(param, param) if type(param) is int else param for param in params]
-    # The ORM's own SQL, with its parameters kept apart: nothing typed goes into it.
-    return RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
+    return ids_query(
+        "teachers_of",
+        lambda ids: teachers_of(Student.objects.filter(pk__in=ids)).values("pk"),
+        tamariki.student_ids,
+    )
 
 
 def rounds_of_whanau(user, tamariki: Tamariki | None = None) -> QuerySet:

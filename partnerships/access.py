@@ -85,35 +85,45 @@ class _Among(Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
-# The id the rules are compiled for once, to be given each person's: nobody's (ids count up
-# from 1), so it stands for the person wherever it is among the SQL's parameters.
-_ANYONE = -1
+# The SQL of each scope built by ``ids_query``: by its name, how many ids it is given, and
+# the database.
+_COMPILED: dict[tuple[str, int, str], tuple[str, tuple]] = {}
+
+
+def ids_query(name: str, build: Callable[[tuple[int, ...]], QuerySet], ids) -> RawSQL:
+    """``build(ids)`` (a query of ids) as SQL compiled once for as many ids, then given these.
+
+    The SQL of a scope differs between people only by the ids it is given (a person's, or
+    their tamariki's), and building and compiling its nested subqueries cost the ORM more
+    than the database takes to run them. It is compiled for stand-in ids (-1, -2, …:
+    nobody's, as ids count up from 1), which mark where each id goes among its parameters.
+    """
+    ids = tuple(ids)
+    key = (name, len(ids), connections[DEFAULT_DB_ALIAS].vendor)
+    stand_ins = tuple(range(-1, -len(ids) - 1, -1))
+    if key not in _COMPILED:
+        _COMPILED[key] = build(stand_ins).order_by().query.sql_with_params()
+    sql, params = _COMPILED[key]
+    given = dict(zip(stand_ins, ids, strict=True))
+    params = [given.get(param, param) if type(param) is int else param for param in params]
+    # The ORM's own SQL, with its parameters kept apart: nothing typed goes into it.
+    return RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
 
 
 def _compiled_once(rules: Callable[..., list[QuerySet]]):
-    """The ids the rules give a person (one id query per rule), as SQL compiled once: the
-    SQL differs between people only by their id, and building and compiling these nested
-    subqueries cost the ORM more than the database takes to run them.
+    """The ids the rules give a person (one id query per rule), as one query compiled once
+    (``ids_query``). Each rule is one arm of a UNION ALL, so each is answered from its own
+    index (the person's school, classes, links or own record) rather than by testing every
+    row of every school against an OR of the rules."""
 
-    Each rule is one arm of a UNION ALL, so each is answered from its own index (the
-    person's school, classes, links or own record) rather than by testing every row of
-    every school against an OR of the rules.
-    """
-    compiled: dict[str, tuple[str, tuple]] = {}
+    def union(stand_in: tuple[int]) -> QuerySet:
+        first, *rest = (arm.order_by() for arm in rules(User(pk=stand_in[0])))
+        return first.union(*rest, all=True) if rest else first
 
     @functools.wraps(rules)
     def among(user) -> Lookup:
         """A filter: the row's key is one of the ids."""
-        vendor = connections[DEFAULT_DB_ALIAS].vendor
-        if vendor not in compiled:
-            first, *rest = (arm.order_by() for arm in rules(User(pk=_ANYONE)))
-            union = first.union(*rest, all=True) if rest else first
-            compiled[vendor] = union.order_by().query.sql_with_params()
-        sql, params = compiled[vendor]
-        params = [user.pk if param == _ANYONE else param for param in params]
-        # The ORM's own SQL, with its parameters kept apart: nothing typed goes into it.
-        ids = RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
-        return _Among(F("pk"), ids)
+        return _Among(F("pk"), ids_query(rules.__name__, union, [user.pk]))
 
     return among
 
