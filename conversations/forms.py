@@ -257,19 +257,6 @@ class SlotSeriesForm(forms.Form):
                 help_text=_("Only when the school is really open that day."),
             )
 
-    def teacher_options(self) -> list[tuple[str, str, str, bool]]:
-        """The teachers to tick, as (value, box id, name, ticked). The page draws the boxes
-        itself: a whole school's staff, each through a widget's templates, was most of its
-        time; and each box asking the field its id and errors again was much of the rest."""
-        field = self["teachers"]
-        ticked = {str(value) for value in field.value() or []}
-        # Only what a teacher is named by (``User.__str__``): not every column of each.
-        teachers = field.field.queryset.only("name", "email")
-        return [
-            (str(teacher.pk), f"{field.auto_id}_{n}", str(teacher), str(teacher.pk) in ticked)
-            for n, teacher in enumerate(teachers)
-        ]
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("who") == "chosen" and not cleaned.get("teachers"):

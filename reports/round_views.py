@@ -54,16 +54,6 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["classes"].queryset = Classroom.objects.filter(school=school)
 
-    def class_choices(self) -> list[tuple[int, str, bool]]:
-        """Each class to choose: its key, name, and whether it is chosen (for the
-        hand-written checkboxes of ``reports/includes/round_form.html``)."""
-        field = self.fields["classes"]
-        chosen = {str(value) for value in self["classes"].value() or ()}
-        return [
-            (classroom.pk, field.label_from_instance(classroom), str(classroom.pk) in chosen)
-            for classroom in field.queryset
-        ]
-
 
 def _school(request):
     school = request_roles(request).staff_school
