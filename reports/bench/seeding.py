@@ -1,7 +1,9 @@
 """Seeding a benchmark database: the demo district and a term of activity in each school."""
 
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from partnerships import demo
@@ -13,6 +15,7 @@ def seed(schools: int, students: int, write) -> None:
     """The district, each school's term of activity and the demo school's own steps (its
     reports and notices): what is there already is left as it is."""
     started = time.perf_counter()
+    _broker_folders()
     try:
         result = demo.seed(schools=schools, students=students)
     except demo.DemoError as error:
@@ -29,3 +32,11 @@ def seed(schools: int, students: int, write) -> None:
                 for line in demo.STEPS.run(school):
                     write(line)
     write(f"Seeded in {time.perf_counter() - started:.1f} s.")
+
+
+def _broker_folders() -> None:
+    """The local broker's folders, as ``make run`` makes them: the demo's steps queue their mail
+    when they commit, and with no broker server (no ``REDIS_URL``) its folders must be there."""
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
+            Path(folder).mkdir(parents=True, exist_ok=True)
