@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from django.db.models import Count
 from django.utils import timezone
 
-from conversations.models import Booking, ConversationRound, LearningConversation, Place, Slot
+from conversations.models import Booking, ConversationRound, LearningConversation, Place
 from conversations.rounds import round_create, slots_add_for_teachers
 from partnerships.models import Classroom, School, User, WhanauLink
 from reports.bench.serve import request
@@ -186,7 +186,7 @@ def double_bookings(conversation_round: ConversationRound) -> int:
 
 
 def close_rush(conversation_round: ConversationRound) -> None:
-    Slot.objects.filter(round=conversation_round).delete()
+    """The round goes, and its times and bookings with it."""
     conversation_round.delete()
 
 

@@ -49,9 +49,23 @@ FLOOR_PATH = "/bench/floor/"
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 
-def refuse_to_run(command: str, *, force: bool) -> None:
+def add_arguments(parser, *, port: int) -> None:
+    """What every load benchmark takes: the port, seeding or not, production settings."""
+    parser.add_argument("--port", type=int, default=port, help=f"Port on 127.0.0.1 ({port}).")
+    parser.add_argument(
+        "--skip-seed", action="store_true", help="Use the data as it is; seed nothing."
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="Run under production settings too (a benchmark database, never a real one).",
+    )
+
+
+def refuse_to_run(command: str, *, force: bool, wrk: bool = True) -> None:
     """Stop before any seeding unless this is a local PostgreSQL benchmark database, migrated,
-    with wrk installed, and not production settings (unless forced)."""
+    with wrk installed if the command loads pages with it, and not production settings (unless
+    forced)."""
     if connection.vendor != "postgresql":
         raise CommandError(
             f"{command} measures a PostgreSQL budget, and this database is "
@@ -63,7 +77,7 @@ def refuse_to_run(command: str, *, force: bool) -> None:
             f"{command} seeds and loads only a database on this machine, and DATABASE_URL "
             f"names the host {host}: use a local benchmark database."
         )
-    if shutil.which("wrk") is None:
+    if wrk and shutil.which("wrk") is None:
         raise CommandError(
             "wrk is not on the PATH: install the Debian package wrk (apt-get install wrk)."
         )

@@ -236,3 +236,11 @@ def test_the_app_itself_has_no_floor(client, world):
     """The floor exists only in the benchmark's URLconf."""
     client.force_login(world.leader)
     assert client.get(serve.FLOOR_PATH).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_rush_needs_no_wrk(local_postgres, monkeypatch):
+    """The rush sends its own requests: without wrk it goes on, here to say what is missing."""
+    monkeypatch.setattr(serve.shutil, "which", lambda name: None)
+    with pytest.raises(CommandError, match=r"No Kōwhai Primary School.*without --skip-seed"):
+        call_command("benchmark_rush", "--skip-seed", stdout=StringIO(), stderr=StringIO())

@@ -88,15 +88,7 @@ class Command(BaseCommand):
             type=Path,
             help="A one-school run's --save file: each page within 1.2× of its time there.",
         )
-        parser.add_argument("--port", type=int, default=8765, help="Port on 127.0.0.1.")
-        parser.add_argument(
-            "--skip-seed", action="store_true", help="Use the schools as they are; seed nothing."
-        )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run under production settings too (a benchmark database, never a real one).",
-        )
+        serve.add_arguments(parser, port=8765)
 
     def handle(self, *args, **options):
         if options["users"] < 1 or options["duration"] < 1 or options["floor_every"] < 1:

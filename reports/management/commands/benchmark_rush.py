@@ -37,7 +37,7 @@ class Command(BaseCommand):
         "The booking rush: N families (200) book conversation times in the same minute; every "
         "request's p95 under 300 ms, no errors, no time booked twice. Serves the app with "
         "gunicorn under the production settings on 127.0.0.1. Needs a local PostgreSQL "
-        "(DATABASE_URL) and wrk's checks. Demo data: never on a real database."
+        "(DATABASE_URL). Demo data: never on a real database."
     )
 
     def add_arguments(self, parser):
@@ -52,20 +52,12 @@ class Command(BaseCommand):
             "--classes", type=int, default=8, help="Classes in the round (default 8)."
         )
         parser.add_argument("--seed", type=int, default=16, help="Random seed (default 16).")
-        parser.add_argument("--port", type=int, default=8766, help="Port on 127.0.0.1.")
-        parser.add_argument(
-            "--skip-seed", action="store_true", help="Use the school as it is; seed nothing."
-        )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run under production settings too (a benchmark database, never a real one).",
-        )
+        serve.add_arguments(parser, port=8766)
 
     def handle(self, *args, **options):
         if options["families"] < 1 or options["seconds"] < 0 or options["classes"] < 1:
             raise CommandError("--families and --classes must be at least 1, --seconds 0 or more.")
-        serve.refuse_to_run("benchmark_rush", force=options["force"])
+        serve.refuse_to_run("benchmark_rush", force=options["force"], wrk=False)
         if not options["skip_seed"]:
             seed(1, 1500, self.stdout.write)
         try:
