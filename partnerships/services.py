@@ -271,19 +271,15 @@ def invitation_accept(
             user.save(update_fields=["password"])
 
         if invitation.kind == Invitation.Kind.STAFF:
-            Staff.objects.get_or_create(
-                school=invitation.school, user=user, defaults={"role": invitation.role}
-            )
-        else:
-            member, _created = WhanauMember.objects.get_or_create(
+            # Someone who left and is invited back takes up their old row again.
+            Staff.everyone.update_or_create(
                 school=invitation.school,
                 user=user,
-                defaults={
-                    "name": name,
-                    "email": invitation.email,
-                    "preferred_language": language or invitation.language,
-                },
+                defaults={"left_at": None},
+                create_defaults={"role": invitation.role},
             )
+        else:
+            member = _member_for(invitation, user, name=name, language=language)
             link, _created = WhanauLink.objects.get_or_create(
                 whanau=member,
                 student=invitation.student,
@@ -300,6 +296,31 @@ def invitation_accept(
             )
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     return user
+
+
+def _member_for(invitation: Invitation, user: User, *, name: str, language: str | None):
+    """The whānau member who accepted: theirs if they have one at the school, else the record
+    an import made for this email (now theirs), else a new one."""
+    member = WhanauMember.objects.filter(school=invitation.school, user=user).first()
+    if member is None:
+        member = (
+            WhanauMember.objects.select_for_update()
+            .filter(school=invitation.school, user__isnull=True, email=invitation.email)
+            .order_by("pk")
+            .first()
+        )
+        if member is not None:
+            member.user = user
+            member.save(update_fields=["user"])
+    if member is None:
+        member = WhanauMember.objects.create(
+            school=invitation.school,
+            user=user,
+            name=name,
+            email=invitation.email,
+            preferred_language=language or invitation.language,
+        )
+    return member
 
 
 def whanau_link_update(

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from partnerships.views import home, notices, staff, students, two_factor, whanau
 
@@ -31,4 +31,8 @@ urlpatterns = [
     path("me/notices/", notices.notice_settings, name="notice_settings"),
     path("notices/open/<str:token>/", notices.notice_open, name="notice_open"),
     path("students/<int:pk>/told/", notices.student_notices, name="student_notices"),
+    path("", include("partnerships.setup.urls")),
+    path("", include("partnerships.imports.urls")),
+    path("", include("partnerships.classes.urls")),
+    path("", include("partnerships.year.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from partnerships.models.accounts import User, UserManager
 from partnerships.models.audit import AuditEvent
+from partnerships.models.imports import ImportJob, ImportPreset
 from partnerships.models.notices import Notice, Rhythm, Rhythmic
 from partnerships.models.outbox import OutboxEmail
 from partnerships.models.people import Household, Student, WhanauLink, WhanauMember
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "Classroom",
     "Household",
+    "ImportJob",
+    "ImportPreset",
     "Invitation",
     "Notice",
     "OutboxEmail",

@@ -15,6 +15,10 @@ class StudentQuerySet(models.QuerySet):
     def in_class_order(self):
         return self.order_by("last_name", "first_name", "pk")
 
+    def current(self):
+        """Students still at the school: not leavers."""
+        return self.filter(left_on__isnull=True)
+
 
 class Student(models.Model):
     """An ākonga, and the learner profile the school and whānau build together."""
@@ -40,6 +44,22 @@ class Student(models.Model):
         _("year level"), choices=YEAR_LEVELS, validators=[MaxValueValidator(13)]
     )
     start_date = models.DateField(_("start date"))
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # How the school's student management system knows them: an import finds them by these.
+    nsn = models.CharField(
+        _("National Student Number"),
+        max_length=10,
+        blank=True,
+        help_text=_("The Ministry of Education's number for this student."),
+    )
+    school_ref = models.CharField(
+        _("school’s own id"),
+        max_length=40,
+        blank=True,
+        help_text=_("The id the school’s student management system gives them."),
+    )
+    # A leaver's record stays, read-only, for the retention period.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     is_priority_learner = models.BooleanField(
         _("priority learner"),
         default=False,
@@ -87,6 +107,16 @@ class Student(models.Model):
         verbose_name = _("student")
         verbose_name_plural = _("students")
         ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "nsn"], condition=~Q(nsn=""), name="student_nsn_once_per_school"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "school_ref"],
+                condition=~Q(school_ref=""),
+                name="student_ref_once_per_school",
+            ),
+        ]
         indexes = [
             models.Index(fields=["school", "last_name", "first_name"]),
             # The dashboards' filters: a year level, the priority learners, who started when.

@@ -18,6 +18,14 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
+def offered_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def this_year() -> int:
+    return datetime.date.today().year  # noqa: DTZ011 (a default: the server's year will do)
+
+
 class SchoolQuerySet(models.QuerySet):
     def with_counts(self):
         """Students, staff, classes and whānau counted in SQL, one subquery each."""
@@ -104,6 +112,13 @@ class School(models.Model):
             "joint conversation per child, booked by whichever household books first."
         ),
     )
+    languages = models.JSONField(
+        _("languages"),
+        default=offered_languages,
+        help_text=_("The languages the school offers its whānau for pages and emails."),
+    )
+    # The school year its classes and year levels are for; a year rollover moves it on once.
+    year = models.PositiveSmallIntegerField(_("school year"), default=this_year)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -162,6 +177,14 @@ class Term(models.Model):
         return self.name
 
 
+class CurrentStaffManager(models.Manager):
+    """Staff who still work at the school: a leaver keeps their row (what they wrote stays
+    theirs) but holds no role. Every scope and page reads staff through this manager."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(left_at__isnull=True)
+
+
 class Staff(models.Model):
     """A person working at a school, as a teacher (kaiako) or a leader."""
 
@@ -178,8 +201,13 @@ class Staff(models.Model):
         _("title"), max_length=100, blank=True, help_text=_("For example: Tumuaki, Team leader.")
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    objects = CurrentStaffManager()
+    everyone = models.Manager()  # noqa: DJ012 (a manager: leavers too)
 
     class Meta:
+        base_manager_name = "everyone"
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         constraints = [
@@ -197,6 +225,9 @@ YEAR_LEVELS = [(n, _("Year %(n)s") % {"n": n}) for n in range(0, 14)]
 
 
 class ClassroomQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(archived_on__isnull=True)
+
     def with_student_counts(self):
         """Each class's number of students, counted in a subquery on the class's own
         students: a join counted every school's students to find each class's."""
@@ -227,6 +258,8 @@ class Classroom(models.Model):
         related_name="classes_taught",
         verbose_name=_("teachers"),
     )
+    # A class no one is in any more after a year rollover: kept for what was written in it.
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
     objects = ClassroomQuerySet.as_manager()
 

@@ -1,13 +1,17 @@
 """The matrix: every URL pattern of the project, by name, with its row."""
 
 from tests.access import (
+    rows_classes,
     rows_conversations,
     rows_documents,
+    rows_imports,
     rows_learners,
     rows_partnerships,
     rows_reports,
     rows_schedules,
+    rows_setup,
     rows_weekly,
+    rows_year,
 )
 
 
@@ -28,4 +32,8 @@ MATRIX = _merge(
     rows_weekly,
     rows_reports,
     rows_documents,
+    rows_setup,
+    rows_imports,
+    rows_classes,
+    rows_year,
 )

@@ -10,14 +10,18 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from tests.query_counts import (
+    rows_classes,
     rows_conversations,
     rows_documents,
+    rows_imports,
     rows_learners,
     rows_partnerships,
     rows_reports,
     rows_schedules,
+    rows_setup,
     rows_weekly,
     rows_written,
+    rows_year,
 )
 from tests.query_counts.pages import Page
 from tests.query_counts.scene import Scene
@@ -31,6 +35,10 @@ PAGES: list[Page] = [
     *rows_reports.PAGES,
     *rows_written.PAGES,
     *rows_documents.PAGES,
+    *rows_setup.PAGES,
+    *rows_imports.PAGES,
+    *rows_classes.PAGES,
+    *rows_year.PAGES,
 ]
 
 PROJECT_APPS = {"partnerships", "learners", "conversations", "reports"}
@@ -60,6 +68,10 @@ POST_ONLY = {
     "report_publish": "sends a report home",
     "report_home_help": "saves the family's “how you can help at home”",
     "report_respond": "saves a response to a report",
+    **rows_setup.POST_ONLY,
+    **rows_imports.POST_ONLY,
+    **rows_classes.POST_ONLY,
+    **rows_year.POST_ONLY,
 }
 
 

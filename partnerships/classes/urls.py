@@ -1,0 +1,3 @@
+"""The classes pages' URLs."""
+
+urlpatterns: list = []

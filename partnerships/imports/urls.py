@@ -1,0 +1,3 @@
+"""The imports pages' URLs."""
+
+urlpatterns: list = []

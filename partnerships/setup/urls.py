@@ -1,0 +1,3 @@
+"""The setup pages' URLs."""
+
+urlpatterns: list = []

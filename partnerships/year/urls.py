@@ -1,0 +1,3 @@
+"""The year pages' URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Rows for the classes pages."""
+
+ROWS: dict = {}

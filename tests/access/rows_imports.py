@@ -1,0 +1,3 @@
+"""Rows for the imports pages."""
+
+ROWS: dict = {}

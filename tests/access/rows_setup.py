@@ -1,0 +1,3 @@
+"""Rows for the setup pages."""
+
+ROWS: dict = {}

@@ -1,0 +1,3 @@
+"""Rows for the year pages."""
+
+ROWS: dict = {}
