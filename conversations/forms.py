@@ -71,7 +71,8 @@ class ConversationForm(forms.ModelForm):
             links__student=student, links__has_access=True
         )
         self.fields["staff_attendees"].queryset = User.objects.filter(
-            staff_memberships__school_id=student.school_id
+            staff_memberships__school_id=student.school_id,
+            staff_memberships__left_at__isnull=True,
         ).order_by("name")
         self.fields["goals"].queryset = Goal.objects.filter(student=student)
 

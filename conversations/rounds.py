@@ -137,6 +137,7 @@ def teachers_of_round(conversation_round: ConversationRound) -> QuerySet:
         User.objects.filter(
             classes_taught__in=classes,
             staff_memberships__school_id=conversation_round.school_id,
+            staff_memberships__left_at__isnull=True,
         )
         .distinct()
         .order_by("name", "pk")

@@ -338,6 +338,7 @@ def teachers_without_times(conversation_round: ConversationRound) -> QuerySet[Us
         User.objects.filter(
             classes_taught__in=round_classes(conversation_round),
             staff_memberships__school_id=conversation_round.school_id,
+            staff_memberships__left_at__isnull=True,
         )
         .exclude(pk__in=Slot.objects.filter(round=conversation_round).values("host_id"))
         .distinct()

@@ -18,6 +18,17 @@ from partnerships.models import (
 )
 
 
+def offer_languages(field, languages, *, keep: str | None = None) -> None:
+    """Offer only the school's languages (``School.languages``); and the one already chosen,
+    so a family's other changes still save when the school stops offering theirs."""
+    if languages:
+        field.choices = [
+            (code, name) for code, name in field.choices if code in languages or code == keep
+        ]
+        if field.initial not in languages:
+            field.initial = languages[0]
+
+
 class StaffInviteForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("Email"))
@@ -38,10 +49,18 @@ class WhanauInviteForm(forms.Form):
         label=_("Language for the invitation"), choices=settings.LANGUAGES, initial="en"
     )
 
+    def __init__(self, *args, languages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_languages(self.fields["language"], languages)
+
 
 class WhanauJoinForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     language = forms.ChoiceField(label=_("Your language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, languages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_languages(self.fields["language"], languages, keep=self.initial.get("language"))
 
 
 class StaffJoinForm(SetPasswordMixin, forms.Form):
@@ -94,6 +113,12 @@ class WhanauMemberForm(forms.ModelForm):
         model = WhanauMember
         fields = ["name", "phone", *PREFERENCE_FIELDS]
 
+    def __init__(self, *args, languages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_languages(
+            self.fields["preferred_language"], languages, keep=self.instance.preferred_language
+        )
+
 
 class WhanauPreferencesForm(forms.ModelForm):
     """The same preferences, as the whānau member sets them for themselves."""
@@ -106,6 +131,12 @@ class WhanauPreferencesForm(forms.ModelForm):
             "needs_childcare": _("I need childcare to come to a meeting"),
             "needs_interpreter": _("I would like an interpreter"),
         }
+
+    def __init__(self, *args, languages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_languages(
+            self.fields["preferred_language"], languages, keep=self.instance.preferred_language
+        )
 
 
 class CardCodeForm(forms.Form):
@@ -164,10 +195,11 @@ class StudentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         school_id = self.instance.school_id
-        # Only this school's classes and staff can be chosen: a forged id is a field error.
+        # Only this school's classes and current staff can be chosen: a forged id, or someone
+        # who has left, is a field error.
         self.fields["classroom"].queryset = Classroom.objects.filter(school_id=school_id)
         self.fields["assigned_teachers"].queryset = User.objects.filter(
-            staff_memberships__school_id=school_id
+            staff_memberships__school_id=school_id, staff_memberships__left_at__isnull=True
         ).order_by("name")
 
 

@@ -269,6 +269,9 @@ def invitation_accept(
         elif password and not user.has_usable_password():
             user.set_password(password)
             user.save(update_fields=["password"])
+        if not user.is_active:  # someone who left, invited back
+            user.is_active = True
+            user.save(update_fields=["is_active"])
 
         if invitation.kind == Invitation.Kind.STAFF:
             # Someone who left and is invited back takes up their old row again.

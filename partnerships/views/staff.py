@@ -14,7 +14,6 @@ from partnerships.access import (
     invitations_managed_by,
     leader_only,
     request_roles,
-    staff_visible_to,
 )
 from partnerships.forms import (
     StaffInviteForm,
@@ -23,6 +22,7 @@ from partnerships.forms import (
 )
 from partnerships.models import (
     Invitation,
+    Staff,
     User,
 )
 from partnerships.submissions import once_per_form
@@ -47,14 +47,18 @@ def school_staff(request):
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             return redirect("school_staff")
-    staff = staff_visible_to(request.user).filter(school=school).select_related("user")
+    # The school is one they lead (``leader_only``): its staff, with those who left, at once.
+    everyone = list(
+        Staff.everyone.filter(school=school).select_related("user").order_by("user__name")
+    )
     invitations = Invitation.objects.pending().filter(school=school, kind=Invitation.Kind.STAFF)
     return render(
         request,
         "partnerships/school_staff.html",
         {
             "school": school,
-            "staff": staff.order_by("user__name"),
+            "staff": [member for member in everyone if member.left_at is None],
+            "former_staff": [member for member in everyone if member.left_at is not None],
             "invitations": invitations,
             "form": form,
         },
@@ -103,6 +107,7 @@ def invitation_accept(request, key: str):
                 "name": existing.name if existing else invitation.name,
                 "language": invitation.language,
             },
+            languages=invitation.school.languages,
         )
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="accept_invitation"):

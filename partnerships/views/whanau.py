@@ -34,6 +34,15 @@ from partnerships.models import (
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50
+
+
+def _languages(request, school_id: int) -> list[str] | None:
+    """The languages a student's school offers, from the staff member's own schools (read
+    with their roles: no query); None, all of them, if it is not among those."""
+    school = request_roles(request).schools.get(school_id)
+    return school.languages if school else None
+
+
 ON_THEIR_OWN = "alone"  # the household form's choice for "lives on their own"
 
 
@@ -60,7 +69,7 @@ def student_whanau(request, pk: int):
     """A student's whānau: who is linked, with what access, whom each lives with (a form
     for staff to change it), and inviting someone new."""
     student = get_object_or_404(students_managed_by(request.user), pk=pk)
-    form = WhanauInviteForm(request.POST or None)
+    form = WhanauInviteForm(request.POST or None, languages=_languages(request, student.school_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create_whanau(student=student, by=request.user, **form.cleaned_data)
@@ -189,7 +198,12 @@ def whanau_link_edit(request, pk: int, link_pk: int):
     )
     data = request.POST or None
     link_form = WhanauLinkForm(data, instance=link, prefix="link")
-    member_form = WhanauMemberForm(data, instance=link.whanau, prefix="member")
+    member_form = WhanauMemberForm(
+        data,
+        instance=link.whanau,
+        prefix="member",
+        languages=_languages(request, link.student.school_id),
+    )
     if request.method == "POST" and link_form.is_valid() and member_form.is_valid():
         services.whanau_link_update(
             link=link,
@@ -212,12 +226,15 @@ def whanau_preferences(request):
     """A whānau member's own preferences: language, contact, times that suit, needs."""
     member = (
         WhanauMember.objects.filter(user=request.user, links__in=own_whanau_links(request.user))
+        .select_related("school")
         .order_by("pk")
         .first()
     )
     if member is None:
         raise Http404
-    form = WhanauPreferencesForm(request.POST or None, instance=member)
+    form = WhanauPreferencesForm(
+        request.POST or None, instance=member, languages=member.school.languages
+    )
     if request.method == "POST" and form.is_valid():
         preferences = {name: form.cleaned_data[name] for name in ["phone", *PREFERENCE_FIELDS]}
         services.whanau_preferences_update(user=request.user, preferences=preferences)

@@ -1,0 +1,1 @@
+"""Setting a school up from its own pages."""
