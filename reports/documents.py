@@ -21,8 +21,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from partnerships import audit
-from reports import content, pdf
+from partnerships import audit, pdf
+from reports import content
 from reports.access import reports_managed_by, reports_visible_to
 from reports.models import Report, ReportVersion
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from learners.access import goals_visible_to
 from learners.models import Disposition, Goal, LearningArea
-from partnerships import audit
+from partnerships import audit, pdf
 from partnerships.access import leads, relation_to, students_visible_to
 from partnerships.models import Voice
 from partnerships.submissions import once_per_form
-from reports import content, pdf, publishing, services, surprises
+from reports import content, publishing, services, surprises
 from reports.access import reports_managed_by, reports_to_reflect_on, reports_visible_to
 from reports.forms import HomeHelpForm, ReflectionForm, ReportForm, ResponseForm
 from reports.models import AchievementLevel, Report

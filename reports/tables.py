@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from partnerships.spreadsheets import spreadsheet_safe
 
 
 @dataclass
@@ -28,11 +27,6 @@ class Table:
 
     def add(self, *cells) -> None:
         self.rows.append([cell if isinstance(cell, Cell) else Cell(str(cell)) for cell in cells])
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading quote stops it being run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def csv_response(table: Table, *, filename: str) -> HttpResponse:

@@ -26,18 +26,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnerships.models import Student, WhanauLink, WhanauMember
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from partnerships.spreadsheets import spreadsheet_safe
 
 # A whānau member is known to one school: one linked to a student of another is never listed.
 _OWN_SCHOOLS = Q(whanau_links__whanau__school=F("school"))
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet shows as text: a leading quote stops it being run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _headers(caregivers: int) -> list[str]:

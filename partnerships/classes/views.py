@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerships import audit
+from partnerships import audit, pdf
 from partnerships.access import (
     classes_visible_to,
     leader_only,
     request_roles,
     students_managed_by,
 )
-from partnerships.classes import exports, pdf
+from partnerships.classes import exports
 from partnerships.classes.services import class_cards_issue
 from partnerships.models import Classroom, School, SignInCard, Student
 from partnerships.submissions import once_per_form
@@ -231,7 +231,7 @@ def class_cards_pdf(request, pk: int):
         }
         html = render_to_string("partnerships/classes/cards_pdf.html", context)
     try:
-        document = pdf.render_cards(html, base_url=request.build_absolute_uri("/"))
+        document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
     except Exception:  # the cards page still works: each card prints from its student's page
         logger.exception("could not make the sign-in cards PDF of class %s", classroom.pk)
         messages.error(request, _("The cards could not be made into a PDF just now."))

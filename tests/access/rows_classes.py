@@ -3,7 +3,7 @@ contacts as CSV, and a leader's whole school as CSV."""
 
 from django.urls import reverse
 
-from partnerships.classes import pdf
+from partnerships import pdf
 from partnerships.models import SignInCard
 from tests.access.outcomes import (
     ANY_LEADER,

@@ -6,7 +6,7 @@ here (the count is what is pinned); tests/partnerships/classes reads them back a
 
 from django.urls import reverse
 
-from partnerships.classes import pdf
+from partnerships import pdf
 from partnerships.classes.services import class_cards_issue
 from partnerships.models import SignInCard
 from tests import factories

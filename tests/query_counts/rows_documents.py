@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learners.models import Disposition, LearningArea
-from reports import pdf, publishing
+from partnerships import pdf
+from reports import publishing
 from reports import services as report_services
 from reports.models import AchievementLevel, Report
 from tests import factories

@@ -11,8 +11,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from learners.models import Disposition, LearningArea
+from partnerships import pdf
 from partnerships.models import AuditEvent
-from reports import documents, pdf, publishing
+from reports import documents, publishing
 from reports import services as report_services
 from reports.models import AchievementLevel, Report
 from tests import factories

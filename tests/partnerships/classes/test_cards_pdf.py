@@ -4,7 +4,6 @@ import datetime
 import io
 import os
 import re
-import sys
 
 import pytest
 import segno
@@ -12,7 +11,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from pypdf import PdfReader
 
-from partnerships.classes import pdf, views
+from partnerships import pdf
+from partnerships.classes import views
 from partnerships.classes.services import class_cards_issue
 from partnerships.models import AuditEvent, SignInCard
 from tests import factories
@@ -60,7 +60,7 @@ def printed_html(monkeypatch):
         return b"%PDF-1.7 made in the test"
 
     monkeypatch.setattr(pdf, "pdf_available", lambda: True)
-    monkeypatch.setattr(pdf, "render_cards", render)
+    monkeypatch.setattr(pdf, "render_pdf", render)
     return kept
 
 
@@ -223,67 +223,11 @@ def test_a_failed_pdf_is_a_message_not_an_error(client, world, monkeypatch):
 
     _class_of(world, 2)
     monkeypatch.setattr(pdf, "pdf_available", lambda: True)
-    monkeypatch.setattr(pdf, "render_cards", broken)
+    monkeypatch.setattr(pdf, "render_pdf", broken)
     client.force_login(world.teacher)
     response = client.get(_url(world), follow=True)
     assert "could not be made into a PDF" in response.content.decode()
     assert not AuditEvent.objects.filter(summary__contains="printed with the class").exists()
-
-
-@needs_pango
-def test_the_pdf_reads_only_our_fonts():
-    """The PDF's fetcher serves our font files and refuses every other address."""
-    fetcher = pdf._fonts_only("https://school.example/")
-    font = fetcher.fetch(
-        "https://school.example/static/fonts/noto-sans/noto-sans-latin-400-normal.woff2"
-    )
-    assert font.read()[:4] == b"wOF2"
-    for url in (
-        "https://school.example/static/css/report.css",
-        "https://elsewhere.example/static/fonts/noto-sans/noto-sans-latin-400-normal.woff2",
-        "file:///etc/passwd",
-    ):
-        with pytest.raises(ValueError, match="only the cards' fonts"):
-            fetcher.fetch(url)
-
-
-def test_fonts_are_read_from_the_collected_files_where_the_sources_are_not(
-    monkeypatch, tmp_path, settings
-):
-    """A server with only the collected static files still finds the cards' fonts."""
-    name = pdf.FONTS[0]
-    collected = tmp_path / name
-    collected.parent.mkdir(parents=True)
-    collected.write_bytes(b"wOF2")
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    monkeypatch.setattr(pdf.finders, "find", lambda name: None)
-    assert pdf._font_file(name) == str(collected)
-    assert pdf._font_file("fonts/noto-sans/missing.woff2") is None
-
-
-def test_a_storage_without_local_files_gives_no_font(monkeypatch):
-    """Static files kept elsewhere (a bucket) give no font file: WeasyPrint uses the machine's."""
-
-    class Remote:
-        def exists(self, name):
-            return True
-
-        def path(self, name):
-            raise NotImplementedError
-
-    monkeypatch.setattr(pdf.finders, "find", lambda name: None)
-    monkeypatch.setattr(pdf, "staticfiles_storage", Remote())
-    assert pdf._font_file(pdf.FONTS[0]) is None
-
-
-def test_pdf_available_is_false_when_weasyprint_cannot_load(monkeypatch):
-    """A missing Pango (or WeasyPrint) reads as "no PDF", not an error."""
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it now raises ImportError
-    assert pdf.pdf_available.__wrapped__() is False
 
 
 def test_sheets_hold_ten_cards_in_rows_of_two():

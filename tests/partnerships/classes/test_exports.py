@@ -9,8 +9,8 @@ import time_machine
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from partnerships.classes.exports import spreadsheet_safe
 from partnerships.models import AuditEvent, WhanauLink, WhanauMember
+from partnerships.spreadsheets import spreadsheet_safe
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Turning a report's printable page into a PDF, with WeasyPrint.
+"""Turning a printable page (a written report, a class's sign-in cards) into a PDF, with
+WeasyPrint.
 
 WeasyPrint needs Pango, a system library: where it is missing, importing WeasyPrint raises
 ``OSError``. It is imported only here, and only when a PDF is asked for, so the rest of the
