@@ -1,5 +1,5 @@
-"""The Celery app. Tasks live in each app's ``tasks.py`` (and the weekly update's own package);
-beat's schedule is in settings."""
+"""The Celery app. Tasks live in each app's ``tasks.py`` (and in the weekly update's and the
+imports' own packages); beat's schedule is in settings."""
 
 import os
 
@@ -10,4 +10,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("mahi_tahi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["conversations.weekly"])
+app.autodiscover_tasks(["conversations.weekly", "partnerships.imports"])

@@ -194,3 +194,39 @@ class InquiryStepFactory(factory.django.DjangoModelFactory):
         lambda n: f"Inquiry {n:04d}: loves telling stories about the family dog"
     )
     voice = Voice.TEACHER
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A students file uploaded and waiting for its columns (its model named as a string, so
+    this stays a block of its own)."""
+
+    class Meta:
+        model = "partnerships.ImportJob"
+
+    school = factory.SubFactory(SchoolFactory)
+    created_by = factory.SubFactory(UserFactory)
+    filename = "export.csv"
+    size = 120
+    headers = factory.LazyFunction(lambda: ["NSN", "First Name", "Last Name", "Year Level"])
+    rows = factory.LazyFunction(lambda: [["1000000001", "Tama", "Ngata", "5"]])
+    mapping = factory.LazyFunction(
+        lambda: {
+            "nsn": "NSN",
+            "first_name": "First Name",
+            "last_name": "Last Name",
+            "year_level": "Year Level",
+        }
+    )
+    options = factory.LazyFunction(lambda: {"kind": "students", "notes": []})
+    progress_total = 1
+
+
+class ImportPresetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.ImportPreset"
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"KAMAR export {n}")
+    mapping = factory.LazyFunction(
+        lambda: {"nsn": "NSN", "first_name": "First Name", "last_name": "Last Name"}
+    )

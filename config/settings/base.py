@@ -302,6 +302,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.finish_booking_nudges",
         "schedule": crontab(minute="*/10"),
     },
+    # Imports a dead worker left, restarted; finished or abandoned files' rows let go.
+    "imports-sweep": {
+        "task": "partnerships.imports.tasks.import_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {
