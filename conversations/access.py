@@ -27,7 +27,7 @@ from partnerships.models import Student
 
 def conversations_visible_to(user) -> QuerySet:
     """Learning conversations of students they may see. Staff-only notes are a template matter:
-    ``relation_to(...).can_manage`` decides whether they are shown."""
+    ``relation_to(...).reads_as_staff`` decides whether they are shown."""
 
     return LearningConversation.objects.filter(student__in=students_visible_to(user))
 

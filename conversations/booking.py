@@ -30,7 +30,7 @@ from conversations.models import (
     at_school,
 )
 from partnerships import audit
-from partnerships.access import teachers_of
+from partnerships.access import StudentLeftError, refuse_if_left, teachers_of
 from partnerships.households import household_of
 from partnerships.models import AuditEvent, Household, Student, User, WhanauLink, WhanauMember
 
@@ -102,8 +102,17 @@ def clean_details(details: dict, *, slot: Slot) -> dict:
     return cleaned
 
 
+def _refuse_leaver(student: Student) -> None:
+    """A leaver's record takes no more bookings (``refuse_if_left``), said as a form error."""
+    try:
+        refuse_if_left(student)
+    except StudentLeftError as error:
+        raise ValidationError(str(error)) from error
+
+
 def _check_bookable(*, slot: Slot, student: Student, whanau: WhanauMember) -> None:
     conversation_round = slot.round
+    _refuse_leaver(student)
     if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
         raise ValidationError(_("You can only book for your own tamariki."))
     if conversation_round.school_id != student.school_id:
@@ -385,6 +394,7 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> bool:
 
 
 def time_request_create(*, conversation_round, student, whanau, message: str) -> TimeRequest:
+    _refuse_leaver(student)
     if not WhanauLink.objects.with_access().filter(whanau=whanau, student=student).exists():
         raise ValidationError(_("You can only ask for your own tamariki."))
     with transaction.atomic():

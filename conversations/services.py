@@ -20,7 +20,7 @@ from conversations.models import LearningConversation, Reflection
 from learners import services as learner_services
 from learners.models import Goal, NextStep
 from partnerships import audit
-from partnerships.access import students_managed_by
+from partnerships.access import refuse_if_left, students_managed_by
 from partnerships.models import AuditEvent, School, Student, User
 
 # What a conversation's record holds (``conversation_record``, ``conversation_update``).
@@ -56,6 +56,7 @@ def conversation_record(*, student: Student, by: User, data: dict) -> LearningCo
     """Record a conversation already held. ``data`` holds ``CONVERSATION_FIELDS`` and the
     attendees (whānau members, staff users) and goals discussed (``CONVERSATION_PEOPLE``)."""
     _check_conversation_data(data)
+    refuse_if_left(student)
     with transaction.atomic():
         conversation = LearningConversation.objects.create(
             student=student,
@@ -147,6 +148,7 @@ def conversation_step_create(
 
 
 def reflection_add(*, conversation: LearningConversation, by: User, voice: str, body: str):
+    refuse_if_left(conversation.student)
     with transaction.atomic():
         reflection = Reflection.objects.create(
             conversation=conversation, author=by, voice=voice, body=body

@@ -75,10 +75,10 @@ def comments_hideable_by(user) -> QuerySet[GoalComment]:
 
 def comments_on_goal_seen_by(goal: Goal, relation: Relation) -> QuerySet[GoalComment]:
     """``comments_visible_to`` on one goal already found among ``goals_visible_to``, given how
-    the person stands to its student (``relation_to``): hidden ones only if they manage the
-    student. The same rule, asked without the scopes' subqueries."""
+    the person stands to its student (``relation_to``): hidden ones only for the staff side.
+    The same rule, asked without the scopes' subqueries."""
     comments = GoalComment.objects.filter(goal=goal)
-    return comments if relation.can_manage else comments.shown()
+    return comments if relation.reads_as_staff else comments.shown()
 
 
 def whanau_comments_awaiting(user) -> QuerySet[GoalComment]:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from learners.models import InquiryStep, NextStep
 from partnerships import audit
-from partnerships.access import relation_to
+from partnerships.access import refuse_if_left, relation_to
 from partnerships.models import AuditEvent, Student, User, Voice
 
 STAGES = list(InquiryStep.Stage)  # the cycle's order
@@ -60,6 +60,7 @@ def inquiry_step_add(
     deliberate actions only: it says where an action happens, and the other stages have none.
     A first "why" step from staff makes the student a priority learner.
     """
+    refuse_if_left(student)
     relation = relation_to(actor, student)
     if not (relation.can_manage or relation.voice == Voice.WHANAU):
         raise PermissionDenied(_("Only the student’s teachers, leaders and whānau add to this."))

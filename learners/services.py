@@ -31,7 +31,7 @@ from learners.models import (
     NextStep,
 )
 from partnerships import audit
-from partnerships.access import Relation, relation_to
+from partnerships.access import Relation, refuse_if_left, relation_to
 from partnerships.models import AuditEvent, Student, User, Voice
 
 # ---------------------------------------------------------------------------
@@ -72,6 +72,7 @@ def goal_create(
     target_date: datetime.date | None = None,
 ) -> Goal:
     """Propose a goal. The proposer has agreed to it; the student and whānau are asked."""
+    refuse_if_left(student)
     with transaction.atomic():
         goal = Goal.objects.create(
             student=student,
@@ -124,6 +125,7 @@ def goal_update(
     }
     if status is not None:
         values["status"] = status
+    refuse_if_left(goal.student)
     with transaction.atomic():
         # Compared with the row as stored: a bound model form has already changed ``goal``.
         goal = Goal.objects.select_for_update().select_related("student").get(pk=goal.pk)
@@ -154,6 +156,7 @@ def goal_update(
 
 def goal_agree(*, goal: Goal, by: User, voice: str) -> GoalAgreement:
     """Agree to a goal as it stands. Agreeing twice changes nothing."""
+    refuse_if_left(goal.student)
     with transaction.atomic():
         agreement, created = GoalAgreement.objects.get_or_create(
             goal=goal, user=by, defaults={"voice": voice}
@@ -171,6 +174,7 @@ def goal_agree(*, goal: Goal, by: User, voice: str) -> GoalAgreement:
 
 def next_step_create(*, goal: Goal, by: User, text: str, where: str, taken_by: str) -> NextStep:
     """Add a next step at the end of the goal's list."""
+    refuse_if_left(goal.student)
     with transaction.atomic():
         last = goal.next_steps.aggregate(last=Max("position"))["last"]
         step = NextStep.objects.create(
@@ -191,6 +195,7 @@ def next_step_create(*, goal: Goal, by: User, text: str, where: str, taken_by: s
 
 
 def next_step_update(*, step: NextStep, by: User, text: str, where: str, taken_by: str) -> NextStep:
+    refuse_if_left(step.goal.student)
     with transaction.atomic():
         step = NextStep.objects.select_for_update().select_related("goal__student").get(pk=step.pk)
         changed = audit.apply_changes(step, {"text": text, "where": where, "taken_by": taken_by})
@@ -224,6 +229,7 @@ def next_step_set_done(
 ) -> NextStep:
     """Tick a next step done, or not done again; ``NextStepNotYoursError`` if it is not theirs
     to tick. ``relation``: how ``by`` stands to the student, when the caller knows already."""
+    refuse_if_left(step.goal.student)
     relation = relation or relation_to(by, step.goal.student)
     if not next_step_can_tick(step=step, relation=relation):
         raise NextStepNotYoursError(
@@ -264,6 +270,7 @@ def next_step_move(*, step: NextStep, up: bool) -> None:
 def home_activity_create(
     *, step: NextStep, by: User, title: str, instructions: str
 ) -> HomeActivity:
+    refuse_if_left(step.goal.student)
     with transaction.atomic():
         activity = HomeActivity.objects.create(
             next_step=step, title=title, instructions=instructions, created_by=by
@@ -280,6 +287,7 @@ def home_activity_create(
 
 def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) -> Evidence:
     """Add a note, photo or PDF as evidence of learning. The form has checked the file."""
+    refuse_if_left(goal.student)
     with transaction.atomic():
         evidence = Evidence(goal=goal, added_by=by, voice=voice, note=note, kind=Evidence.Kind.NOTE)
         if upload is not None:
@@ -301,6 +309,7 @@ def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) ->
 def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:
     """Post a comment. The whānau and the student who wrote on the goal before hear of it;
     the student's teachers hear of a whānau comment, in their daily digest by default."""
+    refuse_if_left(goal.student)
     with transaction.atomic():
         comment = GoalComment.objects.create(goal=goal, author=by, voice=voice, body=body)
         audit.record(
@@ -323,6 +332,7 @@ def comment_edit(*, comment: GoalComment, by: User, body: str) -> GoalComment:
         raise CommentLockedError(_("Only the person who wrote a comment can change it."))
     if timezone.now() - comment.created_at > COMMENT_EDIT_WINDOW:
         raise CommentLockedError(_("A comment can be changed only in its first 15 minutes."))
+    refuse_if_left(comment.goal.student)
     with transaction.atomic():
         comment.body = body
         comment.edited_at = timezone.now()

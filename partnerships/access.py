@@ -26,10 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from partnerships.models import (
     AuditEvent,
@@ -132,27 +135,30 @@ def _taught_class_ids(user) -> QuerySet:
     return Classroom.teachers.through.objects.filter(user=user).values("classroom_id")
 
 
-def _led_students(user) -> QuerySet:
-    return Student.objects.filter(school_id__in=led_school_ids(user)).values("pk")
+def _led_students(user, students: QuerySet | None = None) -> QuerySet:
+    students = Student.objects.all() if students is None else students
+    return students.filter(school_id__in=led_school_ids(user)).values("pk")
 
 
 def _taught_students(user) -> list[QuerySet]:
-    """Students a teacher teaches, while they are still on that school's staff: their
-    classes' students and those assigned to them."""
+    """Students a teacher teaches, while they are still on that school's staff and the
+    student at the school: their classes' students and those assigned to them."""
     on_staff = staff_school_ids(user)
     return [
-        Student.objects.filter(
-            classroom_id__in=_taught_class_ids(user), school_id__in=on_staff
-        ).values("pk"),
+        Student.objects.current()
+        .filter(classroom_id__in=_taught_class_ids(user), school_id__in=on_staff)
+        .values("pk"),
         Student.assigned_teachers.through.objects.filter(
-            user=user, student__school_id__in=on_staff
+            user=user, student__school_id__in=on_staff, student__left_on__isnull=True
         ).values("student_id"),
     ]
 
 
 @_compiled_once
 def _managed_student_ids(user) -> list[QuerySet]:
-    return [_led_students(user), *_taught_students(user)]
+    """A leaver's record is read-only: nobody manages it, so no list of the students someone
+    looks after (a class, the week's updates, who has not booked) has them in it."""
+    return [_led_students(user, Student.objects.current()), *_taught_students(user)]
 
 
 @_compiled_once
@@ -166,14 +172,17 @@ def _visible_student_ids(user) -> list[QuerySet]:
 def _visible_class_ids(user) -> list[QuerySet]:
     return [
         Classroom.objects.filter(school_id__in=led_school_ids(user)).values("pk"),
-        Classroom.objects.filter(
-            pk__in=_taught_class_ids(user), school_id__in=staff_school_ids(user)
-        ).values("pk"),
+        # A class archived at a year rollover is no longer taught: its teachers' pages
+        # leave it out (its leaders still find it, with what was written in it).
+        Classroom.objects.current()
+        .filter(pk__in=_taught_class_ids(user), school_id__in=staff_school_ids(user))
+        .values("pk"),
     ]
 
 
 def students_managed_by(user) -> QuerySet[Student]:
-    """Students whose record this person may change: their leaders and teachers."""
+    """Students whose record this person may change: their leaders and teachers. Never a
+    leaver (``Student.left_on``): their leaders and whānau still read it, nobody changes it."""
     if not signed_in(user):
         return Student.objects.none()
     return Student.objects.filter(_managed_student_ids(user))
@@ -193,8 +202,27 @@ def students_led_by(user) -> QuerySet[Student]:
     return Student.objects.filter(school_id__in=led_school_ids(user))
 
 
+class StudentLeftError(PermissionDenied):
+    """A write to the record of a student who has left: the page says why (403)."""
+
+
+def refuse_if_left(student: Student) -> None:
+    """A leaver's record is kept to read for the retention period, and nothing is added to
+    it. Each service that writes to a student's record (a goal, next step, comment, evidence,
+    conversation, update, booking) asks here first: their whānau, they and their school's
+    leaders still reach their pages, to read them."""
+    if student.left_on is not None:
+        raise StudentLeftError(
+            _(
+                "%(name)s left the school on %(date)s. Their record is kept for you to read, "
+                "and nothing more can be added to it."
+            )
+            % {"name": student.display_name, "date": formats.date_format(student.left_on)}
+        )
+
+
 def classes_visible_to(user) -> QuerySet[Classroom]:
-    """Classes a leader's school runs, or a teacher teaches."""
+    """Classes a leader's school runs (archived ones too), or a teacher teaches now."""
     if not signed_in(user):
         return Classroom.objects.none()
     return Classroom.objects.filter(_visible_class_ids(user))
@@ -285,10 +313,14 @@ def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:
 
 @dataclass(frozen=True)
 class Relation:
-    """How one person stands to one student: whose voice they speak with, and may they manage."""
+    """How one person stands to one student: whose voice they speak with, may they manage, and
+    do they read the staff's side of the record (hidden comments, staff-only notes). The last
+    two differ only for a leaver: nobody manages their record, their school's leaders still
+    read all of it."""
 
     voice: str | None
     can_manage: bool
+    reads_as_staff: bool = False
 
     @property
     def can_see(self) -> bool:
@@ -321,7 +353,7 @@ def relation_to(user, student: Student) -> Relation:
         voice = Voice.TEACHER
     else:
         voice = None
-    return Relation(voice, can_manage)
+    return Relation(voice, can_manage, reads_as_staff=can_manage or is_led)
 
 
 @dataclass(frozen=True)
@@ -334,6 +366,8 @@ class Roles:
     student_id: int | None = None
     schools: dict[int, School] = field(default_factory=dict)
     timezone: str | None = None  # their school's, for showing times
+    # The school they chose to work in (``school_switch``), if they work in several.
+    chosen_school_id: int | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -351,23 +385,36 @@ class Roles:
     def is_student(self) -> bool:
         return self.student_id is not None
 
-    @property
-    def staff_school(self) -> School | None:
-        """The school a staff member's pages are about (the first, if they work in several)."""
-        for school_id in sorted(self.staff_school_ids):
+    def _about(self, school_ids: frozenset[int]) -> School | None:
+        """The chosen school while it is among ``school_ids``, else the first of them."""
+        if self.chosen_school_id in school_ids:
+            return self.schools[self.chosen_school_id]
+        for school_id in sorted(school_ids):
             return self.schools[school_id]
         return None
+
+    @property
+    def staff_school(self) -> School | None:
+        """The school a staff member's pages are about: the one they chose, if they work in
+        several and it is still theirs, else the first."""
+        return self._about(self.staff_school_ids)
 
     @property
     def led_school(self) -> School | None:
-        """The school a leader's pages are about (the first, if they lead several)."""
-        for school_id in sorted(self.led_school_ids):
-            return self.schools[school_id]
-        return None
+        """The school a leader's pages are about: the one they chose, if they lead it, else
+        the first they lead."""
+        return self._about(self.led_school_ids)
+
+    @property
+    def staff_schools(self) -> list[School]:
+        """Every school they work in, by name: the choices of the school switcher."""
+        return sorted(self.schools.values(), key=lambda school: (school.name, school.pk))
 
 
-def roles_of(user) -> Roles:
-    """Two queries, whatever the person's number of memberships."""
+def roles_of(user, chosen_school_id: int | None = None) -> Roles:
+    """Two queries, whatever the person's number of memberships. ``chosen_school_id``: the
+    school they chose to work in (kept in their session), which counts only while they are
+    on its staff."""
     if not signed_in(user):
         return Roles()
     memberships = list(Staff.objects.filter(user=user).select_related("school"))
@@ -381,7 +428,11 @@ def roles_of(user) -> Roles:
         .values_list("is_whanau", "student__pk", "student__school__timezone", "whanau_zone")
         .get()
     )
-    staff_zones = [m.school.timezone for m in sorted(memberships, key=lambda m: m.school_id)]
+    # The chosen school's zone first, then by id as before.
+    staff_zones = [
+        m.school.timezone
+        for m in sorted(memberships, key=lambda m: (m.school_id != chosen_school_id, m.school_id))
+    ]
     return Roles(
         led_school_ids=frozenset(m.school_id for m in memberships if m.role == Staff.Role.LEADER),
         staff_school_ids=frozenset(m.school_id for m in memberships),
@@ -389,13 +440,20 @@ def roles_of(user) -> Roles:
         student_id=student_id,
         schools={m.school_id: m.school for m in memberships},
         timezone=next(iter(staff_zones), None) or student_zone or whanau_zone,
+        chosen_school_id=chosen_school_id,
     )
+
+
+# In the session: the id of the school a person who works in several chose to work in.
+CHOSEN_SCHOOL = "mahi_tahi.chosen_school"
 
 
 def request_roles(request) -> Roles:
     """``roles_of`` for the signed-in person, worked out once per request."""
     if not hasattr(request, "_mahi_tahi_roles"):
-        request._mahi_tahi_roles = roles_of(request.user)
+        session = getattr(request, "session", None)
+        chosen = session.get(CHOSEN_SCHOOL) if session is not None else None
+        request._mahi_tahi_roles = roles_of(request.user, chosen if type(chosen) is int else None)
     return request._mahi_tahi_roles
 
 

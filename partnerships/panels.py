@@ -36,7 +36,9 @@ def _led_classes(request, roles) -> list[Classroom]:
     Two queries, the first time a request asks: the school and my-classes panels both use
     them."""
     if not hasattr(request, "_mahi_tahi_led_classes"):
-        classes = list(Classroom.objects.filter(school=roles.led_school).with_student_counts())
+        classes = list(
+            Classroom.objects.current().filter(school=roles.led_school).with_student_counts()
+        )
         teachers = defaultdict(list)
         for classroom_id, user_id, name in (
             Classroom.teachers.through.objects.filter(classroom__school=roles.led_school)

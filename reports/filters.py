@@ -160,7 +160,7 @@ def scope_for(request, params) -> Scope:
     # A leader's scope is the whole school: said simply, so the planner can use the school's
     # index rather than weigh every path by which a person may manage a student.
     if school.pk in roles.led_school_ids:
-        students = students_led_by(request.user).filter(school=school)
+        students = students_led_by(request.user).current().filter(school=school)
     else:
         students = students_managed_by(request.user).filter(school=school)
     classes = classes_visible_to(request.user).filter(school=school)

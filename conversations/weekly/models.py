@@ -18,10 +18,12 @@ def update_photo_path(instance, filename: str) -> str:
 
 class WeeklyUpdateQuerySet(models.QuerySet):
     def ready_to_send(self):
-        """Submitted, and approved where the school asks for approval. Never a draft."""
+        """Submitted, and approved where the school asks for approval. Never a draft, and
+        never a leaver's: their whānau get no more weekly emails."""
         return self.filter(
             Q(status=WeeklyUpdate.Status.APPROVED)
-            | Q(status=WeeklyUpdate.Status.SUBMITTED, student__school__updates_need_approval=False)
+            | Q(status=WeeklyUpdate.Status.SUBMITTED, student__school__updates_need_approval=False),
+            student__left_on__isnull=True,
         ).exclude(learned="")
 
 

@@ -53,6 +53,7 @@ STOPPED = gettext_noop("They stopped the weekly update email.")
 NO_EMAIL = gettext_noop("We have no email address for them.")
 WRITTEN = gettext_noop("They have written their update since.")
 ALL_WRITTEN = gettext_noop("Their students have all written their updates since.")
+LEFT = gettext_noop("The student has left the school.")
 
 
 # Which weeks are due ---------------------------------------------------------------
@@ -217,6 +218,8 @@ def build_update(params: dict, loaded: _Batch) -> django_mail.EmailMessage:
         raise outbox.NotToSendError(STOPPED)
     if not delivery.whanau.email:
         raise outbox.NotToSendError(NO_EMAIL)
+    if delivery.update.student.left_on is not None:
+        raise outbox.NotToSendError(LEFT)
     return update_message(delivery, emails=loaded.emails)
 
 
@@ -323,7 +326,8 @@ def reminders_send(*, school_id: int, week: datetime.date) -> int:
         ).update(reminded_at=timezone.now()):
             return 0
         waiting = (
-            Student.objects.filter(school_id=school_id)
+            Student.objects.current()
+            .filter(school_id=school_id)
             .exclude(_written(week))
             .select_related("user")
             .prefetch_related("classroom__teachers")
@@ -392,7 +396,8 @@ def build_teacher_reminder(params: dict) -> django_mail.EmailMessage:
         raise outbox.NotToSendError(NO_EMAIL)
     week = datetime.date.fromisoformat(params["week"])
     students = list(
-        Student.objects.filter(school_id=params["school"], classroom__teachers=teacher)
+        Student.objects.current()
+        .filter(school_id=params["school"], classroom__teachers=teacher)
         .exclude(_written(week))
         .order_by("last_name", "pk")
     )

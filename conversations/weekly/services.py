@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from conversations.weekly import notices as update_notices
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate
 from partnerships import audit, notices
-from partnerships.access import teachers_of
+from partnerships.access import refuse_if_left, teachers_of
 from partnerships.models import AuditEvent, Student, User, Voice, WhanauLink
 
 
@@ -46,6 +46,7 @@ def weekly_update_save(
     the stored file to keep it.
     """
     audit.refuse_unknown(data, {*WEEKLY_UPDATE_FIELDS, "photo"}, what="a weekly update")
+    refuse_if_left(student)
     with transaction.atomic():
         # Made first (empty, so never sent) and then locked: two saves of the week's first
         # update at once (a double click) wait for each other instead of failing on the
@@ -135,6 +136,7 @@ def weekly_update_reply(*, update: WeeklyUpdate, by: User, voice: str, body: str
     student, if they replied too.
     """
     student = update.student
+    refuse_if_left(student)
     with transaction.atomic():
         reply = UpdateReply.objects.create(update=update, author=by, voice=voice, body=body)
         audit.record(

@@ -86,7 +86,7 @@ def student_detail(request, pk: int):
     relation = relation_to(request.user, student)
     can_manage = relation.can_manage
     whanau_links = []
-    if can_manage:
+    if relation.reads_as_staff:
         whanau_links = list(student.whanau_links.select_related("whanau").order_by("whanau__name"))
     audit.viewed(request, student=student)
     return render(
@@ -95,6 +95,7 @@ def student_detail(request, pk: int):
         {
             "student": student,
             "can_manage": can_manage,
+            "reads_as_staff": relation.reads_as_staff,
             "is_self": student.user_id == request.user.pk,
             "whanau_links": whanau_links,
             "is_leader": student.school_id in request_roles(request).led_school_ids,

@@ -1,3 +1,11 @@
 """The year pages' URLs."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from partnerships.year import views
+
+urlpatterns = [
+    path("students/<int:pk>/leave/", views.student_leave, name="student_leave"),
+    path("students/<int:pk>/return/", views.student_return, name="student_return"),
+    path("school/year/", views.year_rollover, name="year_rollover"),
+]
