@@ -214,7 +214,9 @@ def transitions_due(
     # Each school sets its own number of days; a person works in very few schools. Due on
     # (start + days) before today is overdue; a year late, the student has moved on.
     days_by_school = dict(
-        School.objects.filter(staff__user=user).values_list("pk", "transition_days")
+        School.objects.filter(staff__user=user, staff__left_at__isnull=True).values_list(
+            "pk", "transition_days"
+        )
     )
     overdue, upcoming = Q(pk__in=[]), Q(pk__in=[])
     for school_id, days in days_by_school.items():

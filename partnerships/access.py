@@ -301,10 +301,12 @@ def teacher_ids_by_student(student_ids) -> dict[int, set[int]]:
     by_class = Classroom.teachers.through.objects.filter(
         classroom__students__in=student_ids,
         user__staff_memberships__school_id=F("classroom__school_id"),
+        user__staff_memberships__left_at__isnull=True,
     ).values_list("classroom__students", "user_id")
     assigned = Student.assigned_teachers.through.objects.filter(
         student_id__in=student_ids,
         user__staff_memberships__school_id=F("student__school_id"),
+        user__staff_memberships__left_at__isnull=True,
     ).values_list("student_id", "user_id")
     for student_id, user_id in itertools.chain(by_class, assigned):
         teachers[student_id].add(user_id)

@@ -39,8 +39,13 @@ PER_PAGE = 50
 @require_safe
 @staff_only
 def school_students(request):
-    """Every student a leader or teacher looks after, searchable, a page at a time."""
-    students = students_managed_by(request.user).select_related("classroom")
+    """Every student a leader or teacher looks after, searchable, a page at a time; for a
+    leader, ``?left=1`` lists the school's leavers instead (their records kept to read)."""
+    leavers = request.GET.get("left") == "1" and request_roles(request).is_leader
+    if leavers:
+        students = students_led_by(request.user).exclude(left_on=None)
+    else:
+        students = students_managed_by(request.user).select_related("classroom")
     query = request.GET.get("q", "").strip()
     if query:
         students = students.filter(
@@ -52,7 +57,7 @@ def school_students(request):
     template = "partnerships/school_students.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query, "leavers": leavers})
 
 
 @require_safe

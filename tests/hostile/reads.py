@@ -45,7 +45,7 @@ SCHEDULE = {
 
 GET_PARAMS = {
     "school_whanau": {"q": ["Aroha", "@example"], **PAGE},
-    "school_students": {"q": ["Aroha"], **PAGE},
+    "school_students": {"q": ["Aroha"], "left": ["1"], **PAGE},
     "student_history": {"show": ["views", "changes", ""], **PAGE},
     "card_sign_in": {"key": ["abcdefgh"]},
     "card_sign_in_qr": {"key": ["abcdefgh"]},

@@ -248,6 +248,14 @@ PAGES = [
     ),
     Page(
         "school_students",
+        "leader",
+        lambda s: reverse("school_students") + "?left=1",
+        (*SIGNED_IN, "leavers of my school: count, for the pages", "this page of them"),
+        given=lambda s: s.more_leavers(),
+        more=lambda s: s.more_leavers(),
+    ),
+    Page(
+        "school_students",
         "teacher",
         lambda s: reverse("school_students"),
         (*SIGNED_IN, "students I manage: count, for the pages", "this page of them, with class"),

@@ -221,6 +221,16 @@ class Scene:
             shown += [student.full_name, classroom.name]
         return shown
 
+    def more_leavers(self) -> list[str]:
+        """Students who have left the school, as a leader's list of leavers shows them."""
+        shown = []
+        for _ in range(MORE):
+            student = factories.StudentFactory(
+                school=self.world.school, classroom=None, left_on=datetime.date(2026, 7, 1)
+            )
+            shown.append(student.full_name)
+        return shown
+
     def more_classes(self, *, show_teachers=True) -> list[str]:
         """Classes the teacher teaches with someone else, each with students."""
         shown = []

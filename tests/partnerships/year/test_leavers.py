@@ -249,3 +249,18 @@ def test_leaver_leaves_the_weeks_updates_and_who_has_not_booked(client, world, t
         page = client.get(url).content.decode()
         assert world.classmate.last_name in page
         assert world.student.last_name not in page
+
+
+def test_leaders_find_leavers_in_a_list_of_their_own(client, world, today):
+    """A leaver is on the leaders' list of students who have left, with the day, and on no
+    list of current students; a teacher asking for leavers gets their own class as before."""
+    _leave(client, world, left_on="2026-12-01")
+    url = reverse("school_students")
+    page = client.get(url, {"left": "1"}).content.decode()
+    assert world.student.full_name in page
+    assert "1 Dec 2026" in page
+    assert world.student.full_name not in client.get(url).content.decode()
+    client.force_login(world.teacher)
+    page = client.get(url, {"left": "1"}).content.decode()
+    assert world.student.full_name not in page
+    assert "Students who have left" not in page
