@@ -1,5 +1,7 @@
-"""What conversations do when a school's year rolls over (``partnerships.year.hooks``): last
-year's booking rounds close, and weekly updates not yet sent stay unsent. Nothing is sent."""
+"""What conversations do when a school's year rolls over (``partnerships.year.hooks``): every
+booking round still open closes (the preview names each, so a round already opened for the
+new year can be seen and opened again afterwards), and weekly updates not yet sent stay
+unsent. Nothing is sent."""
 
 import datetime
 

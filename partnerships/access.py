@@ -58,7 +58,14 @@ def led_school_ids(user) -> QuerySet:
 
 def leads(user, school_id: int) -> bool:
     """Whether ``user`` is a leader of the school."""
-    return led_school_ids(user).filter(school_id=school_id).exists()
+    return signed_in(user) and led_school_ids(user).filter(school_id=school_id).exists()
+
+
+def require_leader(user, school_id: int, message: str | None = None) -> None:
+    """A write only the school's leaders make: anyone else is refused (PermissionDenied),
+    with ``message`` where a page shows it."""
+    if not leads(user, school_id):
+        raise PermissionDenied(message or _("Only the school’s leaders change this."))
 
 
 def staff_school_ids(user) -> QuerySet:

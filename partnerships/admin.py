@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -35,10 +36,31 @@ class UserAdmin(BaseUserAdmin):
     ]
 
 
+class StaffForm(forms.ModelForm):
+    """Someone who left keeps their row: a second row for them at the school is refused here,
+    since Django's own check asks the default manager, which knows only current staff."""
+
+    def clean(self):
+        cleaned = super().clean()
+        school, user = cleaned.get("school") or self.instance.school_id, cleaned.get("user")
+        if school and user:
+            others = Staff.everyone.filter(school=school, user=user).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    _("This person already has a row at this school (perhaps as a leaver).")
+                )
+        return cleaned
+
+
 class StaffInline(admin.TabularInline):
     model = Staff
+    form = StaffForm
     extra = 0
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "title", "left_at"]
+
+    def get_queryset(self, request):
+        return Staff.everyone.all()
 
 
 class TermInline(admin.TabularInline):
@@ -55,11 +77,15 @@ class SchoolAdmin(admin.ModelAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(admin.ModelAdmin):
-    list_display = ["user", "school", "role", "title"]
+    form = StaffForm
+    list_display = ["user", "school", "role", "title", "left_at"]
     list_filter = ["role", "school"]
     search_fields = ["user__name", "user__email"]
     list_select_related = ["user", "school"]
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return Staff.everyone.all()
 
 
 class WhanauLinkInline(admin.TabularInline):

@@ -3,20 +3,17 @@ each household books its own conversation): each changed by the school's leaders
 audited on the school. The apps name their settings; this is how any of them is changed.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from partnerships import audit
-from partnerships.access import leads
+from partnerships.access import require_leader
 from partnerships.models import AuditEvent, School
 
 
 def school_setting_set(*, school: School, by, name: str, value: bool, summary: str) -> bool:
     """Set the school's setting ``name`` to ``value``, saying ``summary`` in the audit trail;
     whether anything changed (setting it as it was records nothing)."""
-    if not leads(by, school.pk):
-        raise PermissionDenied(_("Only the school’s leaders change this."))
+    require_leader(by, school.pk)
     with transaction.atomic():
         changed = (
             School.objects.filter(pk=school.pk).exclude(**{name: value}).update(**{name: value})

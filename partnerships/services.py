@@ -233,7 +233,8 @@ def invitation_for_key(key: str) -> Invitation:
         .filter(key_hash=hash_key(key))
         .first()
     )
-    if invitation is None:
+    # An invitation to a leaver's record (kept only to read) leads nowhere, like one withdrawn.
+    if invitation is None or (invitation.student_id and invitation.student.left_on):
         raise InvitationError(InvitationError.UNKNOWN)
     if invitation.is_accepted:
         raise InvitationError(InvitationError.USED, invitation)
@@ -274,13 +275,14 @@ def invitation_accept(
             user.save(update_fields=["is_active"])
 
         if invitation.kind == Invitation.Kind.STAFF:
-            # Someone who left and is invited back takes up their old row again.
-            Staff.everyone.update_or_create(
-                school=invitation.school,
-                user=user,
-                defaults={"left_at": None},
-                create_defaults={"role": invitation.role},
+            # Someone who left and is invited back takes up their old row again, in the role
+            # they are invited to now; someone on the staff keeps theirs.
+            staff, created = Staff.everyone.get_or_create(
+                school=invitation.school, user=user, defaults={"role": invitation.role}
             )
+            if not created and staff.left_at is not None:
+                staff.left_at, staff.role = None, invitation.role
+                staff.save(update_fields=["left_at", "role"])
         else:
             member = _member_for(invitation, user, name=name, language=language)
             link, _created = WhanauLink.objects.get_or_create(
@@ -338,6 +340,17 @@ def whanau_link_update(
         # Compared with the rows as stored: bound model forms have already changed the objects.
         link = WhanauLink.objects.select_for_update().select_related("student").get(pk=link.pk)
         member = WhanauMember.objects.select_for_update().get(pk=link.whanau_id)
+        if link.student.left_on and not link.has_access and link_data.get("has_access"):
+            # A leaver's record is kept to read; access taken away is not given back to it.
+            raise ValidationError(
+                {
+                    "has_access": _(
+                        "%(name)s has left the school: access to their record can be taken "
+                        "away, not given back."
+                    )
+                    % {"name": link.student.display_name}
+                }
+            )
         link_changed = audit.apply_changes(link, link_data)
         member_changed = audit.apply_changes(member, member_data)
         if member_changed:

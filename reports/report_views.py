@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from learners.access import goals_visible_to
 from learners.models import Disposition, Goal, LearningArea
 from partnerships import audit, pdf
-from partnerships.access import leads, relation_to, students_visible_to
+from partnerships.access import StudentLeftError, leads, relation_to, students_visible_to
 from partnerships.models import Voice
 from partnerships.submissions import once_per_form
 from reports import content, publishing, services, surprises
@@ -210,6 +210,8 @@ def _family_write(request, pk: int, *, form_class, write, done: str, anchor: str
     if form.is_valid():
         try:
             write(actor=request.user, report=report, text=form.cleaned_data["text"])
+        except StudentLeftError as error:
+            messages.error(request, str(error))
         except PermissionDenied as error:
             raise Http404 from error
         except ValidationError as error:

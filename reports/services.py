@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from learners.models import Disposition, LearningArea
 from partnerships import audit
-from partnerships.access import leads, relation_to
+from partnerships.access import leads, refuse_if_left, relation_to
 from partnerships.models import AuditEvent, School, Student, User, Voice
 from partnerships.school_settings import school_setting_set
 from reports.content import section_labels
@@ -331,6 +331,7 @@ def report_reflect(*, actor: User, report: Report, text: str) -> Report:
     they wrote, until the report is approved or published), and hands the report back ready."""
     if report.student.user_id is None or report.student.user_id != actor.pk:
         raise PermissionDenied(_("Only the student writes their own reflection."))
+    refuse_if_left(report.student)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a few words about your learning.")})
@@ -362,9 +363,12 @@ def _may_rewrite(report: Report) -> bool:
 
 
 def check_family(actor: User, report: Report) -> str:
+    """The voice the student or their whānau write in on a report gone home; a leaver's report
+    is kept to read only."""
     voice = relation_to(actor, report.student).voice
     if voice not in (Voice.WHANAU, Voice.STUDENT) or not report.is_published:
         raise PermissionDenied(_("The student and their whānau write this together."))
+    refuse_if_left(report.student)
     return voice
 
 

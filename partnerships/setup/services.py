@@ -8,16 +8,17 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from partnerships import audit
-from partnerships.access import leads
+from partnerships.access import require_leader
 from partnerships.models import (
     AuditEvent,
     Classroom,
+    Invitation,
     School,
     Staff,
     Student,
@@ -37,11 +38,6 @@ SCHOOL_FIELDS = (
     "update_reminder_hours",
     "updates_need_approval",
 )
-
-
-def _must_lead(by, school_id: int) -> None:
-    if not leads(by, school_id):
-        raise PermissionDenied(_("Only the school’s leaders change this."))
 
 
 # The school's details ---------------------------------------------------------------
@@ -87,7 +83,7 @@ def _shown(name: str, value) -> str:
 def school_update(*, school: School, by: User, data: dict) -> list[str]:
     """Change the school's details to ``data`` (any of ``SCHOOL_FIELDS``); the names of those
     that changed. Nothing changed: nothing is written or audited."""
-    _must_lead(by, school.pk)
+    require_leader(by, school.pk)
     data = _clean_school(data)
     with transaction.atomic():
         current = School.objects.select_for_update().get(pk=school.pk)
@@ -161,7 +157,7 @@ def _lock(school_id: int) -> None:
 def term_create(
     *, school: School, by: User, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Term:
-    _must_lead(by, school.pk)
+    require_leader(by, school.pk)
     with transaction.atomic():
         _lock(school.pk)
         name = _check_term(school.pk, name=name, starts_on=starts_on, ends_on=ends_on)
@@ -180,7 +176,7 @@ def term_update(
     *, term: Term, by: User, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> bool:
     """Whether anything changed (the same dates again record nothing)."""
-    _must_lead(by, term.school_id)
+    require_leader(by, term.school_id)
     with transaction.atomic():
         _lock(term.school_id)
         name = _check_term(
@@ -201,7 +197,7 @@ def term_update(
 
 
 def term_delete(*, term: Term, by: User) -> None:
-    _must_lead(by, term.school_id)
+    require_leader(by, term.school_id)
     with transaction.atomic():
         audit.record(
             actor=by,
@@ -229,7 +225,7 @@ def staff_leave(*, staff: Staff, by: User) -> bool:
     """``staff`` leaves the school: off its classes and its students' assigned teachers, and,
     holding no other role anywhere, unable to sign in. What they wrote stays, in their name.
     Whether they were still on the staff."""
-    _must_lead(by, staff.school_id)
+    require_leader(by, staff.school_id)
     with transaction.atomic():
         # The school's leaders, locked: two leaders removing each other at once must not
         # leave the school with none.
@@ -249,6 +245,13 @@ def staff_leave(*, staff: Staff, by: User) -> bool:
         left = Staff.objects.filter(pk=staff.pk).update(left_at=timezone.now())
         if not left:
             return False
+        # An invitation sent before they left would bring them back on accepting it.
+        Invitation.objects.filter(
+            school_id=staff.school_id,
+            kind=Invitation.Kind.STAFF,
+            email=staff.user.email,
+            accepted_at__isnull=True,
+        ).delete()
         classes = Classroom.teachers.through.objects.filter(
             user_id=staff.user_id, classroom__school_id=staff.school_id
         ).delete()[0]
@@ -276,7 +279,7 @@ def staff_leave(*, staff: Staff, by: User) -> bool:
 def staff_restore(*, staff: Staff, by: User) -> bool:
     """A leaver back on the staff, able to sign in again. Their classes are not given back:
     a leader adds them again. Whether they had left."""
-    _must_lead(by, staff.school_id)
+    require_leader(by, staff.school_id)
     with transaction.atomic():
         restored = Staff.everyone.filter(pk=staff.pk, left_at__isnull=False).update(left_at=None)
         if not restored:

@@ -17,6 +17,7 @@ from partnerships.access import (
     leader_only,
     own_whanau_links,
     request_roles,
+    students_led_by,
     students_managed_by,
     whanau_links_managed_by,
     whanau_members_visible_to,
@@ -29,6 +30,7 @@ from partnerships.forms import (
     WhanauPreferencesForm,
 )
 from partnerships.models import (
+    WhanauLink,
     WhanauMember,
 )
 from partnerships.submissions import once_per_form
@@ -190,12 +192,12 @@ def school_households(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def whanau_link_edit(request, pk: int, link_pk: int):
-    """Change a link's access and the whānau member's details, together."""
-    link = get_object_or_404(
-        whanau_links_managed_by(request.user).select_related("whanau", "student"),
-        pk=link_pk,
-        student_id=pk,
-    )
+    """Change a link's access and the whānau member's details, together. A leaver's record
+    is managed by nobody, but their leaders may still take a whānau member's access away (a
+    court order can come after a child has left)."""
+    leavers = students_led_by(request.user).exclude(left_on=None)
+    links = whanau_links_managed_by(request.user) | WhanauLink.objects.filter(student__in=leavers)
+    link = get_object_or_404(links.select_related("whanau", "student"), pk=link_pk, student_id=pk)
     data = request.POST or None
     link_form = WhanauLinkForm(data, instance=link, prefix="link")
     member_form = WhanauMemberForm(
@@ -205,14 +207,20 @@ def whanau_link_edit(request, pk: int, link_pk: int):
         languages=_languages(request, link.student.school_id),
     )
     if request.method == "POST" and link_form.is_valid() and member_form.is_valid():
-        services.whanau_link_update(
-            link=link,
-            by=request.user,
-            link_data=link_form.cleaned_data,
-            member_data=member_form.cleaned_data,
-        )
-        messages.success(request, _("Saved %(name)s’s details.") % {"name": link.whanau.name})
-        return redirect("student_whanau", pk=link.student_id)
+        try:
+            services.whanau_link_update(
+                link=link,
+                by=request.user,
+                link_data=link_form.cleaned_data,
+                member_data=member_form.cleaned_data,
+            )
+        except ValidationError as error:
+            link_form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved %(name)s’s details.") % {"name": link.whanau.name})
+            if link.student.left_on:
+                return redirect("student_detail", pk=link.student_id)
+            return redirect("student_whanau", pk=link.student_id)
     return render(
         request,
         "partnerships/whanau_link_form.html",

@@ -17,7 +17,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Least
@@ -26,8 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partnerships import audit
-from partnerships.access import leads
-from partnerships.models import AuditEvent, Classroom, School, SignInCard, Student, User
+from partnerships.access import require_leader
+from partnerships.models import (
+    AuditEvent,
+    Classroom,
+    Invitation,
+    School,
+    SignInCard,
+    Student,
+    User,
+)
 from partnerships.year.hooks import year_end_apply, year_end_preview
 
 TOP_YEAR_LEVEL = 13
@@ -37,17 +45,19 @@ class AlreadyRolledOverError(ValidationError):
     """The school's year has moved on since the page was shown: it was rolled over already."""
 
 
-def _refuse_unless_leader(by: User, school_id: int) -> None:
-    if not leads(by, school_id):
-        raise PermissionDenied(_("Only the school’s leaders do this."))
-
-
 # Leavers -----------------------------------------------------------------------------
+
+
+def _close_ways_in(student_ids) -> None:
+    """A leaver's card stops working and invitations to their whānau not yet accepted are
+    withdrawn: nobody new comes to a record kept only to read."""
+    SignInCard.objects.active().filter(student_id__in=student_ids).update(revoked_at=timezone.now())
+    Invitation.objects.filter(student_id__in=student_ids, accepted_at__isnull=True).delete()
 
 
 def student_leave(*, student: Student, by: User, left_on: datetime.date) -> bool:
     """Mark a student as having left on ``left_on``. False if they had left already."""
-    _refuse_unless_leader(by, student.school_id)
+    require_leader(by, student.school_id, _("Only the school’s leaders do this."))
     if left_on > timezone.localdate():
         raise ValidationError(_("The leaving date can’t be in the future."))
     if left_on < student.start_date:
@@ -66,7 +76,7 @@ def student_leave(*, student: Student, by: User, left_on: datetime.date) -> bool
         was_in = student.classroom.name if student.classroom else ""
         student.left_on, student.classroom = left_on, None
         student.save(update_fields=["left_on", "classroom", "updated_at"])
-        SignInCard.objects.active().filter(student=student).update(revoked_at=timezone.now())
+        _close_ways_in([student.pk])
         summary = _("Left the school on %(date)s") % {"date": formats.date_format(left_on)}
         if was_in:
             summary += " " + _("(was in %(class)s)") % {"class": was_in}
@@ -84,7 +94,7 @@ def student_return(*, student: Student, by: User) -> bool:
     """Undo a leaving marked by mistake: the student is current again, in no class until a
     leader or teacher puts them in one, with no sign-in card until one is issued. False if
     they had not left."""
-    _refuse_unless_leader(by, student.school_id)
+    require_leader(by, student.school_id, _("Only the school’s leaders do this."))
     with transaction.atomic():
         student = Student.objects.select_for_update().get(pk=student.pk)
         if student.left_on is None:
@@ -267,7 +277,7 @@ def year_rollover(*, school: School, by: User, from_year: int, plan: Plan) -> Pr
     ``AlreadyRolledOverError`` if the school is no longer in ``from_year`` (nothing written);
     ``ValidationError`` if a new class's name must change.
     """
-    _refuse_unless_leader(by, school.pk)
+    require_leader(by, school.pk, _("Only the school’s leaders do this."))
     with transaction.atomic():
         # First, and conditional: the row's lock makes a second rollover wait, then find the
         # year moved on and write nothing.
@@ -303,7 +313,7 @@ def _apply(preview: Preview, by: User) -> None:
         staying[classroom_id].append(pk)
     leaver_ids = [student.pk for student in preview.leavers]
     current.filter(pk__in=leaver_ids).update(left_on=today, classroom=None, updated_at=now)
-    SignInCard.objects.active().filter(student_id__in=leaver_ids).update(revoked_at=now)
+    _close_ways_in(leaver_ids)
     audit.record_many(
         actor=by,
         action=AuditEvent.Action.CHANGED,

@@ -2,6 +2,7 @@
 anything new; out of the lists of current students; no card, no weekly email."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -15,9 +16,10 @@ from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from learners.models import Goal, GoalComment
 from partnerships import outbox
 from partnerships.access import students_managed_by, students_visible_to
-from partnerships.models import AuditEvent, SignInCard, Student
+from partnerships.models import AuditEvent, Invitation, SignInCard, Student
 from partnerships.year import services
 from tests import factories
+from tests.access.objects import Things
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,7 @@ def test_leaders_still_read_the_staff_side_of_a_leavers_record(client, world, to
     assert reverse("comment_post", args=[world.goal.pk]) not in page
     student_page = client.get(reverse("student_detail", args=[world.student.pk])).content.decode()
     assert world.link.whanau.name in student_page
-    assert reverse("student_whanau", args=[world.student.pk]) not in student_page
+    assert f'href="{reverse("student_whanau", args=[world.student.pk])}"' not in student_page
     client.force_login(world.whanau)
     page = client.get(goal_url).content.decode()
     assert hidden.body not in page
@@ -264,3 +266,62 @@ def test_leaders_find_leavers_in_a_list_of_their_own(client, world, today):
     page = client.get(url, {"left": "1"}).content.decode()
     assert world.student.full_name not in page
     assert "Students who have left" not in page
+
+
+def test_an_invitation_to_a_leavers_whanau_is_withdrawn(client, world, today):
+    """An invitation sent before the student left no longer works: nobody new comes to a
+    record kept only to read."""
+    from partnerships import services as partnership_services
+
+    partnership_services.invitation_create_whanau(
+        student=world.student,
+        email="koro@example.org",
+        name="Koro",
+        relationship="grandparent",
+        language="en",
+        by=world.teacher,
+    )
+    outbox.send_due()
+    key = re.search(r"/invitations/(\S+)/", mail.outbox[-1].body).group(1)
+    _leave(client, world)
+    with pytest.raises(partnership_services.InvitationError):
+        partnership_services.invitation_accept(key=key, name="Koro")
+    assert not Invitation.objects.filter(student=world.student).exists()
+
+
+def test_a_leavers_whanau_cannot_write_on_their_report(client, world, today):
+    """“How you can help at home” on a leaver's report is refused with the reason, not saved."""
+    report = Things(world).published_report
+    _leave(client, world)
+    client.force_login(world.whanau)
+    response = client.post(
+        reverse("report_home_help", args=[report.pk]), {"home-text": "We read at home"}, follow=True
+    )
+    assert "left the school" in response.content.decode()
+    report.refresh_from_db()
+    assert report.home_help == ""
+
+
+def test_a_leader_can_still_take_a_leavers_whanau_access_away(client, world, today):
+    """A court order after a child left: the leader turns access off on the leaver's page;
+    giving it back is refused."""
+    _leave(client, world)
+    url = reverse("whanau_link_edit", args=[world.student.pk, world.link.pk])
+    page = client.get(reverse("student_detail", args=[world.student.pk])).content.decode()
+    assert url in page
+    member = world.link.whanau
+    body = {
+        "link-relationship": world.link.relationship,
+        "member-name": member.name,
+        "member-preferred_language": member.preferred_language,
+        "member-preferred_contact": member.preferred_contact,
+    }
+    assert client.post(url, body).status_code == 302
+    world.link.refresh_from_db()
+    assert not world.link.has_access
+    response = client.post(url, body | {"link-has_access": "on"})
+    assert "can be taken away, not given back" in response.content.decode()
+    world.link.refresh_from_db()
+    assert not world.link.has_access
+    client.force_login(world.teacher)
+    assert client.get(url).status_code == 404
