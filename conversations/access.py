@@ -13,7 +13,6 @@ from conversations.models import (
     TimeRequest,
 )
 from partnerships.access import (
-    ids_query,
     own_whanau_links,
     signed_in,
     staff_school_ids,
@@ -21,6 +20,7 @@ from partnerships.access import (
     students_visible_to,
     teachers_of,
 )
+from partnerships.compiled import ids_query
 from partnerships.households import own_household_ids
 from partnerships.models import Student
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_safe
 
 from learners.access import whanau_comments_awaiting
 from learners.models import GoalComment
-from partnerships.access import staff_only
 from partnerships.pages import Page
+from partnerships.roles import staff_only
 from partnerships.submissions import token_field
 
 SECTIONS = Page()

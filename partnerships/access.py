@@ -6,8 +6,8 @@ This is the one definition of how a user relates to a student. Each app's own
 and task asks those functions for its objects, and nothing filters by role
 itself. Each returns a queryset (one SQL query, with the rules as subqueries),
 so callers can filter, order and paginate it. A page for one role only says so
-with a decorator from here: ``staff_only``, ``leader_only``, ``whanau_only``,
-``student_only``.
+with a decorator from ``partnerships.roles``: ``staff_only``, ``leader_only``,
+``whanau_only``, ``student_only``.
 
 - leader: everything in their own school.
 - teacher: students in the classes they teach and students assigned to them,
@@ -23,22 +23,18 @@ the school): what they see is the union.
 import functools
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from partnerships.compiled import Among, ids_query
 from partnerships.models import (
     AuditEvent,
     Classroom,
     Invitation,
-    School,
     Staff,
     Student,
     User,
@@ -72,54 +68,6 @@ def staff_school_ids(user) -> QuerySet:
     return Staff.objects.filter(user=user).values("school_id")
 
 
-class _Among(Lookup):
-    """``lhs`` is one of the ids the subquery ``rhs`` gives. On PostgreSQL as one array,
-    worked out first: from ``IN (…)`` it guesses the ids may be a whole school (the leaders'
-    rule, for a person who leads none) and reads every school's rows to join them; given
-    the array, it goes to each row by its key."""
-
-    lookup_name = "among"
-    prepare_rhs = False
-
-    def _sides(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return lhs, rhs, (*lhs_params, *rhs_params)
-
-    def as_sql(self, compiler, connection):
-        lhs, rhs, params = self._sides(compiler, connection)
-        return f"{lhs} IN {rhs}", params
-
-    def as_postgresql(self, compiler, connection):
-        lhs, rhs, params = self._sides(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", params
-
-
-# The SQL of each scope built by ``ids_query``: by its name, how many ids it is given, and
-# the database.
-_COMPILED: dict[tuple[str, int, str], tuple[str, tuple]] = {}
-
-
-def ids_query(name: str, build: Callable[[tuple[int, ...]], QuerySet], ids) -> RawSQL:
-    """``build(ids)`` (a query of ids) as SQL compiled once for as many ids, then given these.
-
-    The SQL of a scope differs between people only by the ids it is given (a person's, or
-    their tamariki's), and building and compiling its nested subqueries cost the ORM more
-    than the database takes to run them. It is compiled for stand-in ids (-1, -2, …:
-    nobody's, as ids count up from 1), which mark where each id goes among its parameters.
-    """
-    ids = tuple(ids)
-    key = (name, len(ids), connections[DEFAULT_DB_ALIAS].vendor)
-    stand_ins = tuple(range(-1, -len(ids) - 1, -1))
-    if key not in _COMPILED:
-        _COMPILED[key] = build(stand_ins).order_by().query.sql_with_params()
-    sql, params = _COMPILED[key]
-    given = dict(zip(stand_ins, ids, strict=True))
-    params = [given.get(param, param) if type(param) is int else param for param in params]
-    # The ORM's own SQL, with its parameters kept apart: nothing typed goes into it.
-    return RawSQL(sql, params, output_field=models.BigIntegerField())  # noqa: S611
-
-
 def _compiled_once(rules: Callable[..., list[QuerySet]]):
     """The ids the rules give a person (one id query per rule), as one query compiled once
     (``ids_query``). Each rule is one arm of a UNION ALL, so each is answered from its own
@@ -133,7 +81,7 @@ def _compiled_once(rules: Callable[..., list[QuerySet]]):
     @functools.wraps(rules)
     def among(user) -> Lookup:
         """A filter: the row's key is one of the ids."""
-        return _Among(F("pk"), ids_query(rules.__name__, union, [user.pk]))
+        return Among(F("pk"), ids_query(rules.__name__, union, [user.pk]))
 
     return among
 
@@ -363,126 +311,3 @@ def relation_to(user, student: Student) -> Relation:
     else:
         voice = None
     return Relation(voice, can_manage, reads_as_staff=can_manage or is_led)
-
-
-@dataclass(frozen=True)
-class Roles:
-    """What hats a signed-in person wears, for navigation and home pages."""
-
-    led_school_ids: frozenset[int] = frozenset()
-    staff_school_ids: frozenset[int] = frozenset()
-    is_whanau: bool = False
-    student_id: int | None = None
-    schools: dict[int, School] = field(default_factory=dict)
-    timezone: str | None = None  # their school's, for showing times
-    # The school they chose to work in (``school_switch``), if they work in several.
-    chosen_school_id: int | None = None
-
-    @property
-    def is_leader(self) -> bool:
-        return bool(self.led_school_ids)
-
-    @property
-    def is_teacher(self) -> bool:
-        return bool(self.staff_school_ids - self.led_school_ids)
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.staff_school_ids)
-
-    @property
-    def is_student(self) -> bool:
-        return self.student_id is not None
-
-    def _about(self, school_ids: frozenset[int]) -> School | None:
-        """The chosen school while it is among ``school_ids``, else the first of them."""
-        if self.chosen_school_id in school_ids:
-            return self.schools[self.chosen_school_id]
-        for school_id in sorted(school_ids):
-            return self.schools[school_id]
-        return None
-
-    @property
-    def staff_school(self) -> School | None:
-        """The school a staff member's pages are about: the one they chose, if they work in
-        several and it is still theirs, else the first."""
-        return self._about(self.staff_school_ids)
-
-    @property
-    def led_school(self) -> School | None:
-        """The school a leader's pages are about: the one they chose, if they lead it, else
-        the first they lead."""
-        return self._about(self.led_school_ids)
-
-    @property
-    def staff_schools(self) -> list[School]:
-        """Every school they work in, by name: the choices of the school switcher."""
-        return sorted(self.schools.values(), key=lambda school: (school.name, school.pk))
-
-
-def roles_of(user, chosen_school_id: int | None = None) -> Roles:
-    """Two queries, whatever the person's number of memberships. ``chosen_school_id``: the
-    school they chose to work in (kept in their session), which counts only while they are
-    on its staff."""
-    if not signed_in(user):
-        return Roles()
-    memberships = list(Staff.objects.filter(user=user).select_related("school"))
-    own_links = WhanauLink.objects.with_access().filter(whanau__user=OuterRef("pk"))
-    is_whanau, student_id, student_zone, whanau_zone = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            is_whanau=Exists(own_links),
-            whanau_zone=Subquery(own_links.values("student__school__timezone")[:1]),
-        )
-        .values_list("is_whanau", "student__pk", "student__school__timezone", "whanau_zone")
-        .get()
-    )
-    # The chosen school's zone first, then by id as before.
-    staff_zones = [
-        m.school.timezone
-        for m in sorted(memberships, key=lambda m: (m.school_id != chosen_school_id, m.school_id))
-    ]
-    return Roles(
-        led_school_ids=frozenset(m.school_id for m in memberships if m.role == Staff.Role.LEADER),
-        staff_school_ids=frozenset(m.school_id for m in memberships),
-        is_whanau=is_whanau,
-        student_id=student_id,
-        schools={m.school_id: m.school for m in memberships},
-        timezone=next(iter(staff_zones), None) or student_zone or whanau_zone,
-        chosen_school_id=chosen_school_id,
-    )
-
-
-# In the session: the id of the school a person who works in several chose to work in.
-CHOSEN_SCHOOL = "mahi_tahi.chosen_school"
-
-
-def request_roles(request) -> Roles:
-    """``roles_of`` for the signed-in person, worked out once per request."""
-    if not hasattr(request, "_mahi_tahi_roles"):
-        session = getattr(request, "session", None)
-        chosen = session.get(CHOSEN_SCHOOL) if session is not None else None
-        request._mahi_tahi_roles = roles_of(request.user, chosen if type(chosen) is int else None)
-    return request._mahi_tahi_roles
-
-
-def _role_required(has_role: Callable[[Roles], bool]):
-    """A view decorator: signed in, and holding the role, or the page does not exist (404)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not has_role(request_roles(request)):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-staff_only = _role_required(lambda roles: roles.is_staff)
-leader_only = _role_required(lambda roles: roles.is_leader)
-whanau_only = _role_required(lambda roles: roles.is_whanau)
-student_only = _role_required(lambda roles: roles.is_student)

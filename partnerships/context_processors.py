@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from partnerships.access import request_roles
+from partnerships.roles import request_roles
 
 
 def membership(request) -> dict:

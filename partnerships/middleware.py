@@ -8,7 +8,7 @@ from django.http import HttpResponseBadRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from partnerships.access import request_roles
+from partnerships.roles import request_roles
 
 
 class PreferredLanguageMiddleware:

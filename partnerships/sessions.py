@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from partnerships.access import roles_of
+from partnerships.roles import roles_of
 
 # Seconds since the epoch after which the session is over.
 ENDS_AT = "mahi_tahi.session_ends_at"

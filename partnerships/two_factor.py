@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from partnerships.access import request_roles
 from partnerships.models import School, Staff
+from partnerships.roles import request_roles
 from partnerships.school_settings import school_setting_set
 
 # Where a leader who must set it up may still go: setting it up, and signing out.

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from partnerships.access import request_roles
+from partnerships.roles import request_roles
 
 logger = logging.getLogger(__name__)
 # What a visit needs to show the figures: their markup, not the objects they were drawn from.

@@ -14,13 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.access import (
-    classes_visible_to,
-    request_roles,
-    students_led_by,
-    students_managed_by,
-)
+from partnerships.access import classes_visible_to, students_led_by, students_managed_by
 from partnerships.models import YEAR_LEVELS, School, Student, Term
+from partnerships.roles import request_roles
 from reports import periods
 from reports.periods import Period
 

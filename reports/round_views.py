@@ -12,13 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerships.access import (
-    classes_visible_to,
-    request_roles,
-    staff_only,
-    students_managed_by,
-)
+from partnerships.access import classes_visible_to, students_managed_by
 from partnerships.models import Classroom
+from partnerships.roles import request_roles, staff_only
 from partnerships.submissions import once_per_form
 from reports import publishing, services
 from reports.access import reports_managed_by, rounds_visible_to, runs_visible_to

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from partnerships.access import staff_only
+from partnerships.roles import staff_only
 from reports import cache
 from reports.drilldown import DRILLS, students_for, worklist
 from reports.figures import all_figures, figure_with_table

@@ -36,8 +36,9 @@ from conversations.booking_forms import (
 )
 from conversations.models import Booking, Slot
 from conversations.views.round_page import RoundPage, when
-from partnerships.access import own_whanau_links, whanau_only
+from partnerships.access import own_whanau_links
 from partnerships.forms import an_id
+from partnerships.roles import whanau_only
 from partnerships.submissions import once_per_form
 
 

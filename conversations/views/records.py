@@ -20,12 +20,8 @@ from conversations.models import LearningConversation
 from learners.access import goals_managed_by
 from learners.forms import GoalForm, NextStepForm
 from partnerships import audit
-from partnerships.access import (
-    relation_to,
-    staff_only,
-    students_managed_by,
-    students_visible_to,
-)
+from partnerships.access import relation_to, students_managed_by, students_visible_to
+from partnerships.roles import staff_only
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50

@@ -19,9 +19,10 @@ from conversations.access import rounds_managed_by, time_requests_visible_to
 from conversations.forms import AnswerForm, MeetingLinkForm, RoundForm, SlotSeriesForm
 from conversations.models import Booking, ConversationRound, Place
 from partnerships import audit
-from partnerships.access import request_roles, staff_only, students_managed_by
+from partnerships.access import students_managed_by
 from partnerships.forms import an_id
 from partnerships.models import Student
+from partnerships.roles import request_roles, staff_only
 from partnerships.submissions import once_per_form
 
 # Rounds and times (staff) ----------------------------------------------------------

@@ -19,9 +19,9 @@ from conversations import nudges, schedules
 from conversations.access import rounds_managed_by
 from conversations.models import ConversationRound
 from partnerships import audit
-from partnerships.access import request_roles, staff_only
 from partnerships.forms import an_id
 from partnerships.models import Classroom
+from partnerships.roles import request_roles, staff_only
 from partnerships.submissions import once_per_form
 
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2199, 12, 31)

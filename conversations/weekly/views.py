@@ -24,17 +24,11 @@ from conversations.weekly.access import updates_managed_by, updates_visible_to
 from conversations.weekly.forms import ReplyForm, WeeklyUpdateForm
 from conversations.weekly.models import UpdateDelivery, UpdateReply, WeeklyUpdate, WeekSend
 from partnerships import audit, submissions
-from partnerships.access import (
-    relation_to,
-    request_roles,
-    staff_only,
-    student_only,
-    students_managed_by,
-    students_visible_to,
-)
+from partnerships.access import relation_to, students_managed_by, students_visible_to
 from partnerships.files import private_file_response
 from partnerships.forms import an_id
 from partnerships.models import OutboxEmail, Student, Voice, WhanauLink
+from partnerships.roles import request_roles, staff_only, student_only
 from partnerships.submissions import once_per_form
 
 # A school's week is a row per student: a page of them at a time, as the school's student list.

@@ -22,15 +22,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerships import audit, pdf
-from partnerships.access import (
-    classes_visible_to,
-    leader_only,
-    request_roles,
-    students_managed_by,
-)
+from partnerships.access import classes_visible_to, students_managed_by
 from partnerships.classes import exports
 from partnerships.classes.services import class_cards_issue
 from partnerships.models import Classroom, School, SignInCard, Student
+from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
 
 logger = logging.getLogger(__name__)

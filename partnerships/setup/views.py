@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships.access import CHOSEN_SCHOOL, leader_only, request_roles, staff_only
 from partnerships.models import School, Staff, Term
+from partnerships.roles import CHOSEN_SCHOOL, leader_only, request_roles, staff_only
 from partnerships.setup import services
 from partnerships.setup.forms import NewTermsFormSet, SchoolForm, SchoolSwitchForm, TermForm
 from partnerships.submissions import once_per_form

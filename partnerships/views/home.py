@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from partnerships.access import request_roles
 from partnerships.pages import HOME
+from partnerships.roles import request_roles
 
 
 @require_safe

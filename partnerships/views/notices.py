@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerships import notices
-from partnerships.access import request_roles, staff_only, students_managed_by
+from partnerships.access import students_managed_by
 from partnerships.models import Notice, WhanauMember
 from partnerships.notice_forms import NoticeSettingsForm, initial_for
+from partnerships.roles import request_roles, staff_only
 
 PER_PAGE = 50
 

@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import services
-from partnerships.access import (
-    invitations_managed_by,
-    leader_only,
-    request_roles,
-)
+from partnerships.access import invitations_managed_by
 from partnerships.forms import (
     StaffInviteForm,
     StaffJoinForm,
@@ -25,6 +21,7 @@ from partnerships.models import (
     Staff,
     User,
 )
+from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50

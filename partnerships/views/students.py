@@ -16,8 +16,6 @@ from partnerships.access import (
     audit_events_visible_to,
     classes_visible_to,
     relation_to,
-    request_roles,
-    staff_only,
     students_led_by,
     students_managed_by,
     students_visible_to,
@@ -32,6 +30,7 @@ from partnerships.models import (
     Student,
 )
 from partnerships.pages import STUDENT, STUDENT_LINKS
+from partnerships.roles import request_roles, staff_only
 
 PER_PAGE = 50
 

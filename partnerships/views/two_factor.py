@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerships import two_factor
-from partnerships.access import leader_only, request_roles
+from partnerships.roles import leader_only, request_roles
 
 
 @login_required

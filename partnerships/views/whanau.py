@@ -14,9 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerships import audit, households, services
 from partnerships.access import (
-    leader_only,
     own_whanau_links,
-    request_roles,
     students_led_by,
     students_managed_by,
     whanau_links_managed_by,
@@ -33,6 +31,7 @@ from partnerships.models import (
     WhanauLink,
     WhanauMember,
 )
+from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
 
 PER_PAGE = 50

@@ -9,7 +9,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships.access import leader_only, request_roles, students_led_by
+from partnerships.access import students_led_by
+from partnerships.roles import leader_only, request_roles
 from partnerships.year import services
 from partnerships.year.forms import LeaveForm, RolloverForm
 

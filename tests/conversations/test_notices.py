@@ -27,8 +27,8 @@ from conversations.notices import (
 )
 from learners.models import NextStep
 from partnerships import notices
-from partnerships.access import roles_of
 from partnerships.models import AuditEvent, Notice, OutboxEmail, Rhythm, Voice
+from partnerships.roles import roles_of
 from tests import factories
 from tests.mailbox import html, send
 

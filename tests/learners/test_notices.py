@@ -20,8 +20,8 @@ from learners import panels, services
 from learners.models import goal_url
 from learners.notices import COMMENT_REPLY, GOAL_PROPOSED, WHANAU_COMMENT, comment_key
 from partnerships import notices, outbox
-from partnerships.access import roles_of
 from partnerships.models import Notice, OutboxEmail, Voice
+from partnerships.roles import roles_of
 from tests import factories
 from tests.mailbox import html, send
 

@@ -14,6 +14,7 @@ from learners import access as learner_access
 from learners import services as learner_services
 from partnerships import access, services
 from partnerships.models import Notice, Staff, Student, Voice
+from partnerships.roles import roles_of
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,7 @@ def test_a_teacher_whose_own_child_is_at_the_school(client, world):
     assert (own_child.voice, own_child.can_manage) == (Voice.WHANAU, False)
     pupil = access.relation_to(world.teacher, world.student)
     assert (pupil.voice, pupil.can_manage) == (Voice.TEACHER, True)
-    roles = access.roles_of(world.teacher)
+    roles = roles_of(world.teacher)
     assert roles.is_teacher
     assert roles.is_whanau
     assert not roles.is_leader
@@ -171,7 +172,7 @@ def test_another_schools_leader_has_no_relation(world):
 
 def test_signed_out_roles_are_empty(world):
     """Someone signed out wears no hats and has no school."""
-    roles = access.roles_of(AnonymousUser())
+    roles = roles_of(AnonymousUser())
     assert not roles.is_staff
     assert not roles.is_whanau
     assert not roles.is_student
@@ -183,7 +184,7 @@ def test_signed_out_roles_are_empty(world):
 def test_a_leader_of_two_schools_works_in_the_first(world):
     """A leader of two schools has both, and their pages are about the first one."""
     factories.LeaderFactory(school=world.other_school, user=world.leader)
-    roles = access.roles_of(world.leader)
+    roles = roles_of(world.leader)
     assert roles.led_school_ids == {world.school.pk, world.other_school.pk}
     assert roles.led_school == world.school
     assert roles.staff_school == world.school
@@ -193,9 +194,9 @@ def test_whanau_and_students_see_times_in_their_schools_zone(world):
     """Whānau and students without a staff role get their child's school's time zone."""
     world.school.timezone = "Pacific/Chatham"
     world.school.save()
-    assert access.roles_of(world.whanau).timezone == "Pacific/Chatham"
-    student_roles = access.roles_of(world.student_user)
+    assert roles_of(world.whanau).timezone == "Pacific/Chatham"
+    student_roles = roles_of(world.student_user)
     assert student_roles.timezone == "Pacific/Chatham"
     assert student_roles.student_id == world.student.pk
-    assert access.roles_of(world.teacher).staff_school is not None
-    assert access.roles_of(world.teacher).led_school is None
+    assert roles_of(world.teacher).staff_school is not None
+    assert roles_of(world.teacher).led_school is None

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from partnerships import notices
-from partnerships.access import roles_of
 from partnerships.models import Notice, Rhythm
+from partnerships.roles import roles_of
 from reports import panels, publishing, services
 from reports.models import Report, ReportRound, ReportVersion
 from reports.notices import CORRECTED, FAMILY_RESPONDED, FAMILY_WROTE, PUBLISHED

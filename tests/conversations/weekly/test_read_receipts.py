@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from conversations.weekly.panels import unread_updates
-from partnerships.access import roles_of
+from partnerships.roles import roles_of
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.core import mail
 
 from partnerships import access, outbox, services
 from partnerships.models import Invitation, Staff, User
+from partnerships.roles import roles_of
 from partnerships.setup import services as setup
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_an_invitation_left_waiting_no_longer_brings_a_leaver_back(world):
     with pytest.raises(services.InvitationError):
         services.invitation_accept(key=spare, name="Back")
     assert not User.objects.get(pk=user.pk).is_active
-    assert not access.roles_of(User.objects.get(pk=user.pk)).is_staff
+    assert not roles_of(User.objects.get(pk=user.pk)).is_staff
 
 
 def test_a_former_leader_invited_back_as_a_teacher_is_a_teacher(world):

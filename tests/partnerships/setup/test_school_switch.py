@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from partnerships import access
-from partnerships.access import CHOSEN_SCHOOL
 from partnerships.models import Staff
+from partnerships.roles import CHOSEN_SCHOOL, roles_of
 from partnerships.setup import services
 from tests import factories
 
@@ -66,7 +65,7 @@ def test_whanau_have_no_switcher(client, world):
 def test_a_chosen_school_they_left_falls_back_to_the_first(two_schools):
     """Once they leave the chosen school, their pages are about the school they still work in."""
     world = two_schools
-    roles = access.roles_of(world.leader, world.other_school.pk)
+    roles = roles_of(world.leader, world.other_school.pk)
     assert roles.staff_school == world.other_school
     assert roles.led_school == world.school  # they lead only the first
     assert roles.timezone == world.other_school.timezone
@@ -74,7 +73,7 @@ def test_a_chosen_school_they_left_falls_back_to_the_first(two_schools):
         staff=Staff.everyone.get(user=world.leader, school=world.other_school),
         by=world.other_school_leader,
     )
-    roles = access.roles_of(world.leader, world.other_school.pk)
+    roles = roles_of(world.leader, world.other_school.pk)
     assert roles.staff_school == world.school
     assert roles.staff_school_ids == {world.school.pk}
 
@@ -82,7 +81,7 @@ def test_a_chosen_school_they_left_falls_back_to_the_first(two_schools):
 def test_roles_still_take_two_queries_with_a_choice(two_schools, django_assert_num_queries):
     """Choosing a school costs no query: the choice comes from the session."""
     with django_assert_num_queries(2):
-        roles = access.roles_of(two_schools.leader, two_schools.other_school.pk)
+        roles = roles_of(two_schools.leader, two_schools.other_school.pk)
     assert roles.staff_school == two_schools.other_school
     # The scopes still see both schools.
     assert roles.staff_school_ids == {two_schools.school.pk, two_schools.other_school.pk}

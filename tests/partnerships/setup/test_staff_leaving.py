@@ -8,6 +8,7 @@ from django.urls import reverse
 from learners.models import Goal
 from partnerships import access
 from partnerships.models import AuditEvent, Staff, User
+from partnerships.roles import roles_of
 from partnerships.setup import services
 from tests import factories
 
@@ -76,7 +77,7 @@ def test_a_teacher_at_two_schools_who_leaves_one_still_signs_in_to_the_other(cli
     assert response.context["user"] == world.teacher
     visible = access.students_visible_to(world.teacher)
     assert not visible.filter(school=world.school).exists()
-    roles = access.roles_of(world.teacher)
+    roles = roles_of(world.teacher)
     assert roles.staff_school == world.other_school
     students = client.get(reverse("school_students")).content.decode()
     assert world.student.last_name not in students
