@@ -14,6 +14,7 @@ class ConversationsConfig(AppConfig):
             notices,  # its kinds of notice
             notifications,  # the booking emails' kinds of outbox email
             panels,  # links on a student's page, a time waiting to be booked
+            staff_left,  # withdraws the free times of someone who left
             year_end,  # closes last year's rounds and unsent updates at a year rollover
         )
         from conversations.weekly import demo as weekly_demo  # noqa: F401

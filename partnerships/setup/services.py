@@ -26,6 +26,7 @@ from partnerships.models import (
     User,
     WhanauMember,
 )
+from partnerships.setup.hooks import staff_left
 
 # What ``school_update`` may change, in the order the audit trail names them.
 SCHOOL_FIELDS = (
@@ -221,10 +222,11 @@ def _holds_a_role(user_id: int) -> bool:
     )
 
 
-def staff_leave(*, staff: Staff, by: User) -> bool:
+def staff_leave(*, staff: Staff, by: User, notes: list[str] | None = None) -> bool:
     """``staff`` leaves the school: off its classes and its students' assigned teachers, and,
     holding no other role anywhere, unable to sign in. What they wrote stays, in their name.
-    Whether they were still on the staff."""
+    The apps above do their part (``hooks.STAFF_LEFT``), adding to ``notes`` what a leader
+    should know. Whether they were still on the staff."""
     require_leader(by, staff.school_id)
     with transaction.atomic():
         # The school's leaders, locked: two leaders removing each other at once must not
@@ -258,6 +260,9 @@ def staff_leave(*, staff: Staff, by: User) -> bool:
         Student.assigned_teachers.through.objects.filter(
             user_id=staff.user_id, student__school_id=staff.school_id
         ).delete()
+        said = staff_left(staff, by)
+        if notes is not None:
+            notes += said
         signs_in = _holds_a_role(staff.user_id)
         if not signs_in:
             # Their sessions end with it: a signed-in request finds an inactive user nobody.

@@ -153,8 +153,9 @@ def _staff_member(request, pk: int) -> Staff:
 @leader_only
 def staff_leave(request, pk: int):
     staff = _staff_member(request, pk)
+    notes = []
     try:
-        left = services.staff_leave(staff=staff, by=request.user)
+        left = services.staff_leave(staff=staff, by=request.user, notes=notes)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -167,6 +168,8 @@ def staff_leave(request, pk: int):
                 )
                 % {"name": staff.user.name},
             )
+            for note in notes:
+                messages.warning(request, note)
         else:  # a second click, or another leader was first
             messages.info(request, _("%(name)s had already left.") % {"name": staff.user.name})
     return redirect("school_staff")

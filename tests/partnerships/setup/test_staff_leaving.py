@@ -1,9 +1,12 @@
 """Staff who leave: off the school's classes and students, unable to sign in if they hold no
 other role, what they wrote still theirs; and restored when they come back."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from learners.models import Goal
 from partnerships import access
@@ -194,3 +197,27 @@ def test_a_leaver_cannot_be_assigned_to_a_student(client, world):
     field = client.get(url).context["form"].fields["assigned_teachers"]
     assert world.other_teacher not in field.queryset
     assert world.teacher in field.queryset
+
+
+def test_a_leavers_free_times_are_withdrawn_and_booked_ones_named(client, world):
+    """Times a leaver offered that nobody booked go, so no family books someone who is gone;
+    a family's booking with them stays, and the leader is told to move or cancel it."""
+    from conversations.models import Booking, Slot
+
+    conversation_round = factories.RoundFactory(school=world.school, is_open=True)
+    _free, booked = factories.SlotFactory.create_batch(
+        2, round=conversation_round, host=world.teacher
+    )
+    Booking.objects.create(slot=booked, student=world.student, whanau=world.link.whanau)
+    past = factories.SlotFactory(
+        round=conversation_round,
+        host=world.teacher,
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(world.leader)
+    staff = _staff(world.teacher, world.school)
+    response = client.post(reverse("staff_leave", args=[staff.pk]), follow=True)
+    page = response.content.decode()
+    assert "1 conversation time they offered was withdrawn." in page
+    assert "1 family has a conversation booked with them" in page
+    assert set(Slot.objects.filter(host=world.teacher)) == {booked, past}
