@@ -1,11 +1,14 @@
 """The import itself, after a leader confirmed its preview: classes first, then the rows in
 parts of ``CHUNK``, each part in one transaction that also moves the job's progress on.
 
-The job's row is locked while a part is written, and a part is planned afresh from the
-database as it is then (``checking``). So a part is written once: a second worker, a retry or
-a resume after a failure finds it done and goes on from the next; and the parts already
-written, whole, leave the same result as one clean run. Rows that can no longer be imported
-as they are (the school's data changed since the preview) are left out and listed.
+The school's row, then the job's, is locked while a part is written, and a part is planned
+afresh from the database as it is then, under those locks (``checking.plan_job``). So a part is
+written once: a second worker, a retry or a resume after a failure finds it done and goes on
+from the next; the parts already written, whole, leave the same result as one clean run; and
+the parts of two imports for one school take turns, so neither plans from records the other
+is writing (two files naming the same new caregiver add them once). Rows that can no longer
+be imported as they are (the school's data changed since the preview) are left out and
+listed.
 
 What it did (``ImportJob.result``): ``{"counts": …}`` as the preview's, counted as written
 (``invitations``: those written), ``"skipped"``: the row errors of rows left out (the first
@@ -21,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partnerships import audit, outbox
-from partnerships.imports.checking import read_job
-from partnerships.imports.planning import Plan, make_plan
-from partnerships.imports.snapshot import load_snapshot, targets_of
+from partnerships.imports.checking import plan_job, read_job
+from partnerships.imports.planning import Plan
+from partnerships.imports.snapshot import targets_of
 from partnerships.imports.values import describe
 from partnerships.models import (
     AuditEvent,
@@ -31,6 +34,7 @@ from partnerships.models import (
     ImportJob,
     Invitation,
     OutboxEmail,
+    School,
     Student,
     User,
     WhanauLink,
@@ -65,22 +69,26 @@ def apply_job(job_id: int, *, deadline=None) -> bool:
         return True
 
 
-def _locked(job_id: int) -> ImportJob | None:
-    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-    return job if job is not None and job.status == ImportJob.Status.IMPORTING else None
+def _locked(job: ImportJob) -> ImportJob | None:
+    """The job, locked for this transaction, if it is still importing. The school is locked
+    first: one part of one import of a school at a time, and always in this order, so two
+    imports wait for each other rather than deadlock."""
+    School.objects.select_for_update().only("pk").get(pk=job.school_id)
+    locked = ImportJob.objects.select_for_update().filter(pk=job.pk).first()
+    return locked if locked is not None and locked.status == ImportJob.Status.IMPORTING else None
 
 
 def _apply(job: ImportJob, deadline) -> bool:
     today = timezone.localdate(timezone=job.school.zone)
     actor = User.objects.filter(pk=job.options.get("confirmed_by")).first() or job.created_by
     if not job.result.get("classes_done"):
-        _apply_classes(job, read_job(job, today), today)
+        _apply_classes(job, today)
     rows = read_job(job, today)
-    targets = targets_of(rows)
+    targets = targets_of(job.school, rows)
     first_row = job.header_row + 1
     while True:
         with transaction.atomic():
-            locked = _locked(job.pk)
+            locked = _locked(job)
             if locked is None:
                 return True
             start = locked.progress_done
@@ -88,15 +96,7 @@ def _apply(job: ImportJob, deadline) -> bool:
                 _finish(locked, actor)
                 return True
             chunk = [row for row in rows if start <= row.number - first_row < start + CHUNK]
-            plan = make_plan(
-                school=job.school,
-                kind=job.options.get("kind"),
-                rows=chunk,
-                snap=load_snapshot(job.school, chunk),
-                targets=targets,
-                mapping=job.mapping,
-                today=today,
-            )
+            plan = plan_job(job, chunk, today=today, targets=targets)
             invited = _write(plan, job, actor)
             counts = {**plan.counts, "invitations": invited}
             skipped = [error for row in chunk if row.blocked for error in row.errors]
@@ -107,22 +107,15 @@ def _apply(job: ImportJob, deadline) -> bool:
             return False
 
 
-def _apply_classes(job: ImportJob, rows, today) -> None:
+def _apply_classes(job: ImportJob, today) -> None:
     """The classes the rows name, made or back in use, and their teachers added: before any
     student, so every part finds its classes."""
     with transaction.atomic():
-        locked = _locked(job.pk)
+        locked = _locked(job)
         if locked is None or locked.result.get("classes_done"):
             return
-        plan = make_plan(
-            school=job.school,
-            kind=job.options.get("kind"),
-            rows=rows,
-            snap=load_snapshot(job.school, rows),
-            targets=targets_of(rows),
-            mapping=job.mapping,
-            today=today,
-        )
+        # Its own reading of the rows: planning notes each row's problems on it.
+        plan = plan_job(job, read_job(job, today), today=today)
         created = Classroom.objects.bulk_create(plan.new_classes.values())
         by_name = {c.name.casefold(): c for c in created}
         if plan.reopened:
@@ -215,20 +208,45 @@ def _audit(plan: Plan, job: ImportJob, actor, new_students, touched) -> None:
     )
     changed = {student.pk: (student, names) for _row, student, names in plan.changed_students}
     students = {s.pk: s for s in plan.students.values() if s.pk}
+    details = _member_changes(plan, students)
     rows = []
-    for pk in sorted(set(changed) | set(touched)):
+    for pk in sorted(set(changed) | set(touched) | set(details)):
         if pk in created:
             continue
         student, names = changed.get(pk, (students.get(pk), []))
         parts = [audit.fields_summary(Student, names)] if names else []
         if touched.get(pk):
             parts.append(_("whānau: %(names)s") % {"names": ", ".join(sorted(touched[pk]))})
+        if details.get(pk):
+            parts.append(
+                _("whānau details: %(changes)s") % {"changes": "; ".join(sorted(details[pk]))}
+            )
         summary = _("Changed by the import of %(file)s: %(what)s") % {
             "file": job.filename,
             "what": "; ".join(parts),
         }
         rows.append((student, student, summary))
     audit.record_many(actor=actor, action=AuditEvent.Action.CHANGED, rows=rows)
+
+
+def _member_changes(plan: Plan, students: dict) -> dict[int, list[str]]:
+    """What the part changed about whānau members, for each child they are whānau of, in
+    the file or not (“Aroha Ngata: Phone, Email”); ``students`` gains those not in it. A
+    leaver's record has nothing added."""
+    if not plan.changed_members:
+        return {}
+    details: dict[int, list[str]] = {}
+    links = WhanauLink.objects.filter(
+        whanau_id__in=plan.changed_members, student__left_on__isnull=True
+    ).select_related("student")
+    for link in links:
+        member, names = plan.changed_members[link.whanau_id]
+        students.setdefault(link.student_id, link.student)
+        details.setdefault(link.student_id, []).append(
+            _("%(name)s: %(fields)s")
+            % {"name": member.name, "fields": audit.fields_summary(WhanauMember, names)}
+        )
+    return details
 
 
 def _invite(plan: Plan, job: ImportJob, actor) -> int:
@@ -296,13 +314,14 @@ def _finish(job: ImportJob, actor) -> None:
             obj=job,
             summary=_(
                 "Imported %(file)s: %(new)s new students, %(changed)s changed; %(whanau)s "
-                "new whānau"
+                "new whānau, %(whanau_changed)s whānau changed"
             )
             % {
                 "file": job.filename,
                 "new": counts.get("students", {}).get("new", 0),
                 "changed": counts.get("students", {}).get("changed", 0),
                 "whanau": counts.get("whanau", {}).get("new", 0),
+                "whanau_changed": counts.get("whanau", {}).get("changed", 0),
             },
         )
     job.status = ImportJob.Status.DONE

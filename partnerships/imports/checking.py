@@ -6,8 +6,10 @@ Who is who: a student by their NSN, else the school's own id, within the school;
 by email (any case) within the school, else name and phone (its digits), else, with neither,
 by name among the same student's whānau (one known by name and phone, given an email later,
 is still the same person). An empty cell never clears what the school has. A whānau member
-who has joined keeps the name, email, language and way to reach them they chose. An
-import may take a whānau member's access away (no contact) and never gives it back. A class
+who has joined keeps the name, email, phone, language and way to reach them they chose. An
+import may take a whānau member's access away (no contact) and never gives it back; one
+person marked no contact for a child anywhere in the file is no contact for that child. A
+student who has left is left alone: their rows are left out with a note. A class
 is found by its name (any case), made if new, and back in use if it was archived; the
 teachers a file names are added to it, never taken off. A new link to someone with an email,
 access and no account is invited, once per person (accepting links them to every child).
@@ -32,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from partnerships.imports.fields import STUDENTS
-from partnerships.imports.planning import make_plan
+from partnerships.imports.planning import Plan, make_plan
 from partnerships.imports.rows import RowIn, read_rows
 from partnerships.imports.snapshot import load_snapshot, targets_of
 from partnerships.imports.values import msg
@@ -53,21 +55,29 @@ def read_job(job: ImportJob, today) -> list[RowIn]:
     )
 
 
+def plan_job(job: ImportJob, rows: list[RowIn], *, today, targets=None) -> Plan:
+    """The plan for ``rows`` (all of a job's, or a part), from the school's records as they
+    are read now. ``targets``: who each caregiver is as the whole file gives them; by
+    default, as these rows do."""
+    if targets is None:
+        targets = targets_of(job.school, rows)
+    return make_plan(
+        school=job.school,
+        kind=job.options.get("kind", STUDENTS),
+        rows=rows,
+        snap=load_snapshot(job.school, rows),
+        targets=targets,
+        mapping=job.mapping,
+        today=today,
+    )
+
+
 def preview_of(job: ImportJob) -> dict:
     """The dry run: the plan for the whole file, nothing written."""
     today = timezone.localdate(timezone=job.school.zone)
     kind = job.options.get("kind", STUDENTS)
     rows = read_job(job, today)
-    snap = load_snapshot(job.school, rows)
-    plan = make_plan(
-        school=job.school,
-        kind=kind,
-        rows=rows,
-        snap=snap,
-        targets=targets_of(rows),
-        mapping=job.mapping,
-        today=today,
-    )
+    plan = plan_job(job, rows, today=today)
     errors = sorted(
         (error for row in rows for error in row.errors), key=lambda e: (e["row"], e["column"])
     )

@@ -1,15 +1,17 @@
 """The plan: a file's rows against what the school has, as what an import would create and
-change, with the details a preview shows. The rules of who is who are in ``checking``."""
+change, with the details a preview shows: its students and classes here, their whānau in
+``whanau``. The rules of who is who are in ``checking``."""
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_noop
 
 from partnerships.imports.fields import FIELD_BY_NAME, STUDENTS
-from partnerships.imports.rows import CaregiverIn, RowIn, person_key
+from partnerships.imports.rows import RowIn
 from partnerships.imports.snapshot import Snapshot
-from partnerships.imports.values import MEMBER_LABELS, link_label, msg, phone_digits
-from partnerships.models import Classroom, Student, WhanauLink, WhanauMember
+from partnerships.imports.values import CHANGED, msg, row_error
+from partnerships.imports.whanau import WhanauPlanning
+from partnerships.models import Classroom, Student
 
 SHOWN_CHANGES = 500
 STUDENT_VALUES = (
@@ -22,7 +24,6 @@ STUDENT_VALUES = (
     "date_of_birth",
     "start_date",
 )
-_CHANGED = gettext_noop("%(field)s: %(old)s → %(new)s")
 
 
 @dataclass
@@ -50,19 +51,14 @@ class Plan:
             )
 
 
-def _error(row: RowIn, column: str, value: str, entry: dict, *, blocking: bool = True) -> None:
-    row.errors.append(
-        {"row": row.number, "column": column, "value": value, **entry, "blocking": blocking}
-    )
-
-
-class _Planner:
+class _Planner(WhanauPlanning):
     def __init__(self, *, school, kind, rows, snap, targets, mapping, today):
         self.school, self.kind, self.rows, self.snap = school, kind, rows, snap
         self.targets, self.mapping, self.today = targets, mapping, today
         self.plan = Plan(rows=rows)
         self.seen_members: set = set()
         self.linked: set = set()
+        self.left_out: set = set()  # numbers of the rows about a student who has left
         self.counts = {
             "students": {"new": 0, "changed": 0, "unchanged": 0},
             "classes": {"new": 0, "changed": 0},
@@ -85,7 +81,7 @@ class _Planner:
         if wanted.school_ref:
             by_ref = snap.by_ref.get(wanted.school_ref)
             if found is None and by_ref is not None and wanted.nsn and by_ref.nsn:
-                _error(
+                row_error(
                     row,
                     self.header(ref_field),
                     wanted.school_ref,
@@ -102,7 +98,7 @@ class _Planner:
             if found is None:
                 found = by_ref
             elif by_ref is not None and by_ref.pk != found.pk and self.kind == STUDENTS:
-                _error(
+                row_error(
                     row,
                     self.header(ref_field),
                     wanted.school_ref,
@@ -114,11 +110,41 @@ class _Planner:
                 return None
         return found
 
+    def left(self, row: RowIn, student: Student | None) -> bool:
+        """Whether the row is about a student who has left. Their record is kept to read, so
+        the row is left out whole (no class, whānau or invitation) and says so, once; the rest
+        of the file goes on."""
+        if student is None or student.left_on is None:
+            return False
+        if row.number not in self.left_out:
+            self.left_out.add(row.number)
+            if self.kind == STUDENTS:
+                column, value = self.header("first_name"), row.student.name
+            else:
+                column = self.header("student_nsn" if row.student.nsn else "student_ref")
+                value = row.student.nsn or row.student.school_ref
+            row_error(
+                row,
+                column,
+                value,
+                msg(
+                    gettext_noop(
+                        "%(name)s left the school on %(date)s: their record is kept to read "
+                        "and this row is left out; if they have come back, a leader undoes "
+                        "their leaving on their page first."
+                    ),
+                    name=student.full_name,
+                    date=student.left_on.isoformat(),
+                ),
+                blocking=False,
+            )
+        return True
+
     def student(self, row: RowIn) -> tuple | None:
         """The row's student: (key, Student), planning its creation or changes."""
         wanted = row.student
         existing = self.find(row)
-        if row.blocked:
+        if row.blocked or self.left(row, existing):
             return None
         class_key = wanted.classroom.casefold()
         classroom = self.snap.classes.get(class_key) if class_key else None
@@ -152,21 +178,6 @@ class _Planner:
                 ],
             )
             return wanted.key, student
-        if existing.left_on:
-            _error(
-                row,
-                self.header("first_name"),
-                wanted.name,
-                msg(
-                    gettext_noop(
-                        "%(name)s left the school on %(date)s: the import updates their record, "
-                        "and they stay a leaver."
-                    ),
-                    name=existing.full_name,
-                    date=existing.left_on.isoformat(),
-                ),
-                blocking=False,
-            )
         details, changed = [], []
         for name in STUDENT_VALUES:
             new = getattr(wanted, name)
@@ -175,7 +186,7 @@ class _Planner:
                 continue
             details.append(
                 msg(
-                    _CHANGED,
+                    CHANGED,
                     field=msg(FIELD_BY_NAME[STUDENTS][name].label_id),
                     old=str(old or "–"),
                     new=str(new),
@@ -186,7 +197,7 @@ class _Planner:
         if class_key and (classroom is None or classroom.pk != existing.classroom_id):
             old = self.snap.class_names.get(existing.classroom_id, "–")
             details.append(
-                msg(_CHANGED, field=msg(gettext_noop("Class")), old=old, new=wanted.classroom)
+                msg(CHANGED, field=msg(gettext_noop("Class")), old=old, new=wanted.classroom)
             )
             existing.classroom = classroom
             changed.append("classroom")
@@ -199,12 +210,13 @@ class _Planner:
         return wanted.key, existing
 
     def child(self, row: RowIn) -> tuple | None:
-        """A caregivers file's student: one of this school's, or a row error that says the
-        same whether the number is another school's or nobody's."""
+        """A caregivers file's student: one of this school's (the row left out if they have
+        left), or a row error that says the same whether the number is another school's or
+        nobody's."""
         found = self.find(row)
         if found is None and not row.blocked:
             column = "student_nsn" if row.student.nsn else "student_ref"
-            _error(
+            row_error(
                 row,
                 self.header(column),
                 row.student.nsn or row.student.school_ref,
@@ -215,7 +227,9 @@ class _Planner:
                     )
                 ),
             )
-        return None if found is None or row.blocked else (row.student.key, found)
+        if found is None or row.blocked or self.left(row, found):
+            return None
+        return row.student.key, found
 
     # Classes -------------------------------------------------------------------
 
@@ -225,7 +239,7 @@ class _Planner:
         details: dict[str, list] = {}  # class key → its change's details, once a class
         for row in self.rows:
             wanted = row.student
-            if row.blocked or not wanted.classroom:
+            if row.blocked or not wanted.classroom or row.number in self.left_out:
                 continue
             class_key = wanted.classroom.casefold()
             classroom = snap.classes.get(class_key) or plan.new_classes.get(class_key)
@@ -246,7 +260,7 @@ class _Planner:
                 user_id = snap.staff.get(email)
                 if user_id is None and (class_key, email) not in warned:
                     warned.add((class_key, email))
-                    _error(
+                    row_error(
                         row,
                         self.header("teacher_emails"),
                         email,
@@ -273,152 +287,12 @@ class _Planner:
                 plan.change(row.number, "class", classroom.name, "changed", details[class_key])
             details.get(class_key, []).extend(found)
 
-    # Whānau --------------------------------------------------------------------
-
-    def member(self, caregiver: CaregiverIn, student: Student) -> tuple:
-        snap, key = self.snap, caregiver.key
-        if key[0] == "email":
-            found = snap.by_email.get(key[1])
-            # Known by name and phone before the school had their email: the same person.
-            digits = phone_digits(caregiver.phone)
-            if found is None and digits:
-                known = snap.by_phone.get((person_key(caregiver.name), digits))
-                found = known if known is not None and not known.email else None
-        elif key[0] == "phone":
-            found = snap.by_phone.get(key[1:])
-        else:
-            found = snap.named.get((key[1], student.pk)) if student.pk else None
-        if found is None:  # met on an earlier row of this file
-            found = self.plan.members.get(key)
-        target = self.targets.get(key, caregiver)
-        found, action, details = self._member(key, found, target, caregiver)
-        self.plan.members[key] = found
-        return found, action, details
-
-    def _member(self, key, found, target, caregiver) -> tuple:
-        first = key not in self.seen_members and target.row == caregiver.row
-        self.seen_members.add(key)
-        if found is None:
-            found = WhanauMember(
-                school=self.school,
-                name=target.name,
-                email=target.email,
-                phone=target.phone,
-                preferred_language=target.language or self._first_language(),
-                preferred_contact=target.contact or WhanauMember.Contact.EMAIL,
-            )
-            self.plan.new_members[key] = found
-            self.counts["whanau"]["new"] += 1
-            return found, "new", []
-        if not first or not found.pk:
-            return found, "", []
-        values = {"phone": target.phone}
-        if found.user_id is None:  # one who joined keeps what they chose
-            values |= {"name": target.name, "email": target.email}
-            values |= {"preferred_language": target.language}
-            values |= {"preferred_contact": target.contact}
-        changed = [name for name, new in values.items() if new and new != getattr(found, name)]
-        details = []
-        for name in changed:
-            details.append(
-                msg(
-                    _CHANGED,
-                    field=msg(MEMBER_LABELS[name]),
-                    old=getattr(found, name) or "–",
-                    new=values[name],
-                )
-            )
-            setattr(found, name, values[name])
-        if changed:
-            self.plan.changed_members[found.pk] = (found, changed)
-            self.counts["whanau"]["changed"] += 1
-            return found, "changed", details
-        self.counts["whanau"]["unchanged"] += 1
-        return found, "", []
-
-    def _first_language(self) -> str:
-        return (self.school.languages or ["en"])[0]
-
-    def link(self, row: RowIn, caregiver: CaregiverIn, skey: tuple, student: Student) -> None:
-        member, action, details = self.member(caregiver, student)
-        if (caregiver.key, skey) in self.linked:
-            return
-        self.linked.add((caregiver.key, skey))
-        existing = (
-            self.snap.links.get((member.pk, student.pk)) if member.pk and student.pk else None
-        )
-        relationship = caregiver.relationship or WhanauLink.Relationship.PARENT
-        if existing is None:
-            link = WhanauLink(
-                relationship=relationship,
-                has_access=not caregiver.no_contact,
-                receives_weekly_update=not caregiver.no_contact,
-            )
-            self.plan.new_links.append((skey, caregiver.key, link))
-            self.counts["links"]["new"] += 1
-            details.append(
-                msg(
-                    gettext_noop("%(relationship)s of %(student)s"),
-                    relationship=msg(link_label(relationship)),
-                    student=student.full_name,
-                )
-            )
-            if caregiver.no_contact:
-                details.append(self._no_contact(student))
-            elif member.email and member.user_id is None and member.email not in self.snap.invited:
-                self.snap.invited.add(member.email)
-                self.plan.invitations.append((skey, caregiver.key, relationship))
-                self.counts["invitations"] += 1
-        else:
-            changed = []
-            if caregiver.relationship and caregiver.relationship != existing.relationship:
-                details.append(
-                    msg(
-                        _CHANGED,
-                        field=msg(gettext_noop("Relationship")),
-                        old=msg(link_label(existing.relationship)),
-                        new=msg(link_label(caregiver.relationship)),
-                    )
-                )
-                existing.relationship = caregiver.relationship
-                changed.append("relationship")
-            if caregiver.no_contact and (existing.has_access or existing.receives_weekly_update):
-                existing.has_access = existing.receives_weekly_update = False
-                changed += ["has_access", "receives_weekly_update"]
-                details.append(self._no_contact(student))
-            elif not caregiver.no_contact and not existing.has_access:
-                _error(
-                    row,
-                    self.header(caregiver.column("name")),
-                    caregiver.name,
-                    msg(
-                        gettext_noop(
-                            "The school has marked %(name)s no contact for %(student)s. An "
-                            "import never gives access back: if that has changed, change it on "
-                            "their whānau page."
-                        ),
-                        name=member.name,
-                        student=student.full_name,
-                    ),
-                    blocking=False,
-                )
-            if changed:
-                self.plan.changed_links.append((existing, changed))
-                self.counts["links"]["changed"] += 1
-        if details:
-            self.plan.change(row.number, "whanau", member.name, action or "changed", details)
-
-    @staticmethod
-    def _no_contact(student: Student) -> dict:
-        return msg(
-            gettext_noop("No contact: sees nothing and is sent nothing about %(student)s."),
-            student=student.full_name,
-        )
-
     def run(self) -> Plan:
         if self.kind == STUDENTS:
             for row in self.rows:
-                self.find(row)  # a clash of ids stops the row before its class is planned
+                # A clash of ids stops the row, and a leaver's is left out, before its class
+                # is planned.
+                self.left(row, self.find(row))
             self.classes()
         for row in self.rows:
             if row.blocked:

@@ -133,6 +133,8 @@ def _csv(data: bytes) -> tuple[list[list[str]], list[dict]]:
         text, note = _decode(data)
     except UnicodeDecodeError:
         raise ImportRefused(_unreadable()) from None
+    if "\x00" in text:  # an export has none, and the database cannot keep one
+        raise ImportRefused(_unreadable())
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         return _bounded(reader), [note]
@@ -146,6 +148,8 @@ def _bounded(rows) -> list[list[str]]:
     grid, filled = [], 0
     for row in rows:
         cells = [_text(value) for value in row]
+        if any("\x00" in cell for cell in cells):  # a workbook's cells too, as in ``_csv``
+            raise ImportRefused(_unreadable())
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > MAX_COLUMNS:

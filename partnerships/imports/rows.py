@@ -261,6 +261,8 @@ def read_rows(
     }
     read = []
     first_seen: dict[tuple, CaregiverIn] = {}
+    # Each person as each row gives them for a child (one given twice on a row included).
+    for_child: dict[tuple, list[tuple[_Cells, CaregiverIn]]] = {}
     for index, cells in enumerate(rows):
         if not any(cell.strip() for cell in cells):
             continue
@@ -291,12 +293,47 @@ def read_rows(
                     ),
                     blocking=False,
                 )
+            if row.student.key[1]:
+                for_child.setdefault((caregiver.key, row.student.key), []).append(
+                    (row_cells, caregiver)
+                )
             if caregiver.key not in {c.key for c in row.caregivers}:
                 row.caregivers.append(caregiver)
         read.append(row)
+    _no_contact_wins(for_child.values())
     if kind == STUDENTS:
         _refuse_twice(read, columns, headers)
     return read
+
+
+def _no_contact_wins(for_child) -> None:
+    """One person to us (the same email, or name and phone) marked no contact for a child on
+    one row, or for one of two caregivers on a row, and not on another: no contact wins on
+    every row, so their access and invitation never depend on which row is read first. Each
+    row where the flag was not set says why."""
+    for given in for_child:
+        flagged = next((caregiver for _cells, caregiver in given if caregiver.no_contact), None)
+        if flagged is None:
+            continue
+        for cells, caregiver in given:
+            if caregiver.no_contact:
+                continue
+            caregiver.no_contact = True
+            cells.error(
+                caregiver.column("email" if caregiver.email else "name"),
+                msg(
+                    gettext_noop(
+                        "%(name)s is marked no contact for this student on row %(row)s, and "
+                        "is one person to us with this caregiver (the same email, or name and "
+                        "phone): no contact wins, so neither is invited or sees anything about "
+                        "this student. Give each their own email if one of them should."
+                    ),
+                    name=flagged.name,
+                    row=flagged.row,
+                ),
+                blocking=False,
+                value=caregiver.email or caregiver.name,
+            )
 
 
 def _refuse_twice(rows: list[RowIn], columns: dict[str, int], headers) -> None:

@@ -9,12 +9,12 @@ blocking problem; then the import writes in whole parts (``applying``) and can b
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.access import leads
+from partnerships.access import require_leader
 from partnerships.imports.fields import (
     FIELD_BY_NAME,
     FIELDS,
@@ -53,11 +53,6 @@ ABANDONED = datetime.timedelta(days=7)
 MAPPABLE = (ImportJob.Status.MAPPING, ImportJob.Status.CHECKING, ImportJob.Status.CHECKED)
 
 
-def _require_leader(by: User, school_id: int) -> None:
-    if by is None or not by.is_authenticated or not leads(by, school_id):
-        raise PermissionDenied
-
-
 def kind_of(job: ImportJob) -> str:
     """“students” or “caregivers”: what the file's rows are."""
     return job.options.get("kind", STUDENTS)
@@ -86,14 +81,16 @@ def _remembered_mapping(school: School, kind: str, headers: list[str]) -> dict[s
 def import_upload(*, school: School, by: User, upload, kind: str) -> ImportJob:
     """Read a file once and keep its rows, ready for its columns to be chosen. Raises
     ``ImportRefused`` (its ``message`` for the person) for a file we will not read."""
-    _require_leader(by, school.pk)
+    require_leader(by, school.pk)
     if kind not in KINDS:
         raise ValueError(f"no import of {kind!r}")
     table = read_upload(upload, kind=kind)
     return ImportJob.objects.create(
         school=school,
         created_by=by,
-        filename=(upload.name or "")[:255],
+        # A NUL in a name sent by a hostile client is no part of the name, and the database
+        # refuses it.
+        filename=(upload.name or "").replace("\x00", "")[:255],
         size=upload.size,
         headers=table.headers,
         rows=table.rows,
@@ -136,7 +133,7 @@ def _mapping_errors(kind: str, mapping: dict[str, str], headers: list[str]) -> d
 def import_map(*, job: ImportJob, by: User, mapping: dict[str, str], preset_name: str = ""):
     """Keep the columns chosen (and a named preset of them, if asked) and start the check.
     ``mapping``: field → one of the file's headers, or "" for a field not in the file."""
-    _require_leader(by, job.school_id)
+    require_leader(by, job.school_id)
     kind = kind_of(job)
     known = FIELD_BY_NAME[kind]
     mapping = {
@@ -179,7 +176,7 @@ def import_map(*, job: ImportJob, by: User, mapping: dict[str, str], preset_name
 def import_confirm(*, job: ImportJob, by: User, invite: bool) -> bool:
     """Start the import of a checked file. False when it had already started (a second
     click, another tab): it starts once."""
-    _require_leader(by, job.school_id)
+    require_leader(by, job.school_id)
     current = ImportJob.objects.filter(pk=job.pk).values("status", "preview", "options").first()
     if current is None:
         raise ValidationError(_("This import no longer exists."))
@@ -221,7 +218,7 @@ def _let_go(**extra) -> dict:
 def import_discard(*, job: ImportJob, by: User) -> None:
     """Let go of an import that has not started (or one that stopped): its rows are deleted.
     What a stopped import wrote stays, whole."""
-    _require_leader(by, job.school_id)
+    require_leader(by, job.school_id)
     if job.status == ImportJob.Status.DISCARDED:
         return
     ended = (
@@ -237,7 +234,7 @@ def import_discard(*, job: ImportJob, by: User) -> None:
 def import_resume(*, job: ImportJob, by: User) -> None:
     """Carry on an import that stopped or whose worker died, from where it stopped: the
     parts already written are not written again."""
-    _require_leader(by, job.school_id)
+    require_leader(by, job.school_id)
     confirmed = "invite" in job.options
     if job.status == ImportJob.Status.FAILED:
         status = ImportJob.Status.IMPORTING if confirmed else ImportJob.Status.CHECKING

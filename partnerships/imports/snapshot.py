@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from partnerships.imports.rows import CaregiverIn, RowIn, person_key
+from partnerships.imports.values import phone_digits
 from partnerships.models import Classroom, Invitation, Staff, Student, WhanauLink, WhanauMember
 
 
@@ -55,7 +56,8 @@ def load_snapshot(school, rows: list[RowIn]) -> Snapshot:
         snap.members[member.pk] = member
         if member.email:
             snap.by_email.setdefault(member.email.lower(), member)
-        if digits := "".join(ch for ch in member.phone if ch.isdigit()):
+        # The file's phones are read the same way, so the same number finds the same person.
+        if digits := phone_digits(member.phone):
             snap.by_phone.setdefault((person_key(member.name), digits), member)
     student_ids = {s.pk for s in [*snap.by_nsn.values(), *snap.by_ref.values()]}
     for link in WhanauLink.objects.filter(student_id__in=student_ids):
@@ -72,13 +74,40 @@ def load_snapshot(school, rows: list[RowIn]) -> Snapshot:
     return snap
 
 
-def targets_of(rows: list[RowIn]) -> dict[tuple, CaregiverIn]:
-    """Each caregiver as the file first gives them (rows with a problem aside): the same
-    person on several rows is written once, from the same row, whichever part of the file
-    an import is at."""
+def targets_of(school, rows: list[RowIn]) -> dict[tuple, CaregiverIn]:
+    """Each caregiver as the file first gives them (rows with a problem, and rows about a
+    student who has left, aside): the same person on several rows is written once, from the
+    same row, whichever part of the file an import is at."""
+    left = _leavers_rows(school, rows)
     targets: dict[tuple, CaregiverIn] = {}
     for row in rows:
-        if not row.blocked:
+        if not row.blocked and row.number not in left:
             for caregiver in row.caregivers:
                 targets.setdefault(caregiver.key, caregiver)
     return targets
+
+
+def _leavers_rows(school, rows: list[RowIn]) -> set[int]:
+    """The numbers of the rows about a student who has left, found as the plan finds a
+    row's student (by NSN, else the school's id): the plan leaves these rows out."""
+    nsns = {row.student.nsn for row in rows if row.student.nsn}
+    refs = {row.student.school_ref for row in rows if row.student.school_ref}
+    if not nsns and not refs:
+        return set()
+    by_nsn, by_ref = {}, {}
+    for nsn, ref, left_on in (
+        Student.objects.filter(school=school)
+        .filter(Q(nsn__in=nsns) | Q(school_ref__in=refs))
+        .values_list("nsn", "school_ref", "left_on")
+    ):
+        if nsn:
+            by_nsn[nsn] = left_on
+        if ref:
+            by_ref[ref] = left_on
+    left = set()
+    for row in rows:
+        nsn, ref = row.student.nsn, row.student.school_ref
+        left_on = by_nsn[nsn] if nsn in by_nsn else by_ref.get(ref)
+        if left_on is not None:
+            left.add(row.number)
+    return left

@@ -55,6 +55,18 @@ def link_label(relationship: str) -> str:
     return RELATIONSHIP_LABELS[relationship]
 
 
+# A change's detail in a preview: “Year level: 5 → 6”.
+CHANGED = gettext_noop("%(field)s: %(old)s → %(new)s")
+
+
+def row_error(row, column: str, value: str, entry: dict, *, blocking: bool = True) -> None:
+    """Add a problem found on ``row`` (a ``rows.RowIn``) while comparing it with the school's
+    records; one not ``blocking`` is a note, which does not hold the import back."""
+    row.errors.append(
+        {"row": row.number, "column": column, "value": value, **entry, "blocking": blocking}
+    )
+
+
 class BadValueError(ValueError):
     """A cell that cannot be read as what its column holds; ``entry`` says why (``msg``)."""
 

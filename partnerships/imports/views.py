@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from partnerships import audit
-from partnerships.access import leader_only, led_school_ids, request_roles
+from partnerships.access import led_school_ids
 from partnerships.imports import services
 from partnerships.imports.applying import failure_text
 from partnerships.imports.forms import ConfirmForm, MappingForm, UploadForm, column_examples
 from partnerships.imports.values import describe
 from partnerships.models import AuditEvent, Classroom, ImportJob, ImportPreset
+from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
 
 RECENT = 20  # imports listed on the start page
@@ -105,7 +106,8 @@ def _preset_applied(request, job, form_initial: dict) -> tuple[ImportPreset | No
     """The saved column set asked for (``?preset=``), if it is this school's: its columns
     that this file has fill the form; those it has not are named, to be chosen again."""
     wanted = request.GET.get("preset", "")
-    if not wanted.isdigit():
+    # Plain 0-9 only: str.isdigit() also takes “²”, which int() refuses.
+    if not (wanted.isascii() and wanted.isdigit()):
         return None, []
     preset = ImportPreset.objects.filter(school_id=job.school_id, pk=int(wanted)).first()
     if preset is None:

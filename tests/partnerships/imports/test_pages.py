@@ -343,3 +343,12 @@ def test_rows_that_block_come_first(leader, world):
     assert page.index("blocked@example") < page.index("warned@example")
     assert page.count("Must be fixed") == 1
     assert "1 row must be fixed before the file can be imported." in page
+
+
+@pytest.mark.parametrize("number", ["²", "١٢", "99999999999999999999999"])
+def test_a_saved_column_set_asked_for_by_an_odd_number_fills_nothing_in(leader, world, number):
+    """A preset number that is no plain number (a superscript, other digits, far too big)
+    shows the page with nothing filled in, not an error."""
+    job = _upload(leader, sample())
+    page = leader.get(reverse("import_map", args=[job.pk]), {"preset": number})
+    assert page.status_code == 200

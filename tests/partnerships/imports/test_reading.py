@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partnerships.imports import services
+from partnerships.imports import reading, services
 from partnerships.imports.reading import MAX_BYTES, MAX_ROWS, ImportRefused, read_upload
 from partnerships.imports.values import describe
 from partnerships.models import ImportJob
@@ -200,3 +200,31 @@ def test_an_upload_larger_than_it_said_is_refused(world):
     with pytest.raises(ImportRefused) as refused:
         _upload(world, upload)
     assert "10.0\xa0MB" in refused.value.message
+
+
+def test_a_nul_character_past_the_start_of_a_file_is_refused(world):
+    """A file with a NUL character deep inside it is refused as unreadable, and nothing is
+    kept."""
+    rows = [files.student_row(n) for n in range(1, 80)]
+    rows.append(files.student_row(80, **{"First Name": "Ta\x00ma"}))
+    text = files.csv_text(files.STUDENT_HEADERS, rows)
+    assert text.index("\x00") > 4096
+    with pytest.raises(ImportRefused) as refused:
+        _upload(world, files.csv_upload(text))
+    assert "could not read this file" in refused.value.message
+    assert not ImportJob.objects.exists()
+
+
+def test_a_nul_character_in_a_files_name_is_dropped(world):
+    """A file whose name carries a NUL character is still read, under its name without it."""
+    text = files.csv_text(files.STUDENT_HEADERS, [files.student_row(1)])
+    job = _upload(world, files.csv_upload(text, name="room\x007.csv"))
+    assert job.filename == "room7.csv"
+
+
+def test_a_workbook_cell_holding_a_nul_character_is_refused(world):
+    """A cell read from a workbook with a NUL character in it is refused as unreadable, as a
+    CSV's would be (every cell goes through the same bounded read)."""
+    with pytest.raises(ImportRefused) as refused:
+        reading._bounded(iter([("NSN", "First name"), (123456789, "Ta\x00ma")]))
+    assert "could not read this file" in refused.value.message
