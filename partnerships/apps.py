@@ -8,7 +8,7 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self):
         from partnerships import (  # noqa: F401
+            invitations,  # the invitation email's kind of outbox email
             panels,  # registers the home page's panels
-            services,  # the invitation email's kind of outbox email
             sessions,  # how long each sign-in lasts (a user_logged_in receiver)
         )

@@ -1,7 +1,7 @@
 """Background work for partnerships: the outbox's sender.
 
 An invitation needs no task of its own: its email is written to the outbox with it
-(``services.invitation_email`` builds it).
+(``invitations.invitation_email`` builds it).
 """
 
 import datetime

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory
 
-from partnerships import services
+from partnerships import invitations
 from partnerships.models import Invitation, WhanauLink
 
 
@@ -20,7 +20,7 @@ from partnerships.models import Invitation, WhanauLink
 def test_two_clicks_on_one_invitation_make_one_link(world, django_capture_on_commit_callbacks):
     """Two people accepting the same link at the same moment: exactly one succeeds."""
     assert connection.vendor == "postgresql"
-    invitation = services.invitation_create_whanau(
+    invitation = invitations.invitation_create_whanau(
         student=world.classmate,
         email="twice@example.org",
         name="Twice",
@@ -30,7 +30,7 @@ def test_two_clicks_on_one_invitation_make_one_link(world, django_capture_on_com
     )
     # The key is only ever emailed; make a known one for the test.
     key = "known-key-for-this-test"
-    Invitation.objects.filter(pk=invitation.pk).update(key_hash=services.hash_key(key))
+    Invitation.objects.filter(pk=invitation.pk).update(key_hash=invitations.hash_key(key))
 
     barrier = threading.Barrier(2)
     outcomes = []
@@ -38,9 +38,9 @@ def test_two_clicks_on_one_invitation_make_one_link(world, django_capture_on_com
     def accept():
         try:
             barrier.wait()
-            services.invitation_accept(key=key, name="Twice")
+            invitations.invitation_accept(key=key, name="Twice")
             outcomes.append("joined")
-        except services.InvitationError as error:
+        except invitations.InvitationError as error:
             outcomes.append(error.reason)
         finally:
             connection.close()

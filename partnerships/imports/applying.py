@@ -28,6 +28,7 @@ from partnerships.imports.checking import plan_job, read_job
 from partnerships.imports.planning import Plan
 from partnerships.imports.snapshot import targets_of
 from partnerships.imports.values import describe
+from partnerships.invitations import INVITATION, new_key, outbox_key
 from partnerships.models import (
     AuditEvent,
     Classroom,
@@ -40,7 +41,6 @@ from partnerships.models import (
     WhanauLink,
     WhanauMember,
 )
-from partnerships.services import INVITATION, _new_key, _outbox_key
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def _invite(plan: Plan, job: ImportJob, actor) -> int:
             language=member.preferred_language,
             invited_by=actor,
         )
-        keys.append(_new_key(invitation))
+        keys.append(new_key(invitation))
         invitations.append(invitation)
     if not invitations:
         return 0
@@ -273,7 +273,7 @@ def _invite(plan: Plan, job: ImportJob, actor) -> int:
     outbox.enqueue_many(
         [
             OutboxEmail(
-                key=_outbox_key(invitation.pk, key),
+                key=outbox_key(invitation.pk, key),
                 kind=INVITATION,
                 params={"invitation": invitation.pk, "key": key},
                 school_id=job.school_id,

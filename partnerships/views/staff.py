@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import services
+from partnerships import invitations
 from partnerships.access import invitations_managed_by
 from partnerships.forms import (
     StaffInviteForm,
@@ -36,7 +36,7 @@ def school_staff(request):
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create_staff(school=school, by=request.user, **form.cleaned_data)
+            invitations.invitation_create_staff(school=school, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -48,7 +48,7 @@ def school_staff(request):
     everyone = list(
         Staff.everyone.filter(school=school).select_related("user").order_by("user__name")
     )
-    invitations = Invitation.objects.pending().filter(school=school, kind=Invitation.Kind.STAFF)
+    pending = Invitation.objects.pending().filter(school=school, kind=Invitation.Kind.STAFF)
     return render(
         request,
         "partnerships/school_staff.html",
@@ -56,7 +56,7 @@ def school_staff(request):
             "school": school,
             "staff": [member for member in everyone if member.left_at is None],
             "former_staff": [member for member in everyone if member.left_at is not None],
-            "invitations": invitations,
+            "invitations": pending,
             "form": form,
         },
     )
@@ -69,7 +69,7 @@ def invitation_resend(request, pk: int):
     invitation = get_object_or_404(
         invitations_managed_by(request.user), pk=pk, accepted_at__isnull=True
     )
-    services.invitation_resend(invitation=invitation, by=request.user)
+    invitations.invitation_resend(invitation=invitation, by=request.user)
     messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
     if invitation.student_id:
         return redirect("student_whanau", pk=invitation.student_id)
@@ -80,8 +80,8 @@ def invitation_resend(request, pk: int):
 def invitation_accept(request, key: str):
     """Join from an invitation link: it works once, and only until it expires."""
     try:
-        invitation = services.invitation_for_key(key)
-    except services.InvitationError as error:
+        invitation = invitations.invitation_for_key(key)
+    except invitations.InvitationError as error:
         return render(
             request,
             "partnerships/invitation_unusable.html",
@@ -111,13 +111,13 @@ def invitation_accept(request, key: str):
             form.add_error(None, _("Too many tries. Wait a minute, then try again."))
         else:
             try:
-                user = services.invitation_accept(
+                user = invitations.invitation_accept(
                     key=key,
                     name=form.cleaned_data["name"],
                     password=form.cleaned_data.get("password1"),
                     language=form.cleaned_data.get("language"),
                 )
-            except services.InvitationError as error:
+            except invitations.InvitationError as error:
                 return render(
                     request,
                     "partnerships/invitation_unusable.html",

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerships import audit, households, services
+from partnerships import audit, households, invitations, services
 from partnerships.access import (
     own_whanau_links,
     students_led_by,
@@ -73,7 +73,9 @@ def student_whanau(request, pk: int):
     form = WhanauInviteForm(request.POST or None, languages=_languages(request, student.school_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create_whanau(student=student, by=request.user, **form.cleaned_data)
+            invitations.invitation_create_whanau(
+                student=student, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -85,14 +87,14 @@ def student_whanau(request, pk: int):
     links = list(
         student.whanau_links.select_related("whanau").order_by("-has_access", "whanau__name")
     )
-    invitations = student.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+    pending = student.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
     return render(
         request,
         "partnerships/student_whanau.html",
         {
             "student": student,
             "links": _with_households(request.user, student, links),
-            "invitations": invitations,
+            "invitations": pending,
             "form": form,
             "on_their_own": ON_THEIR_OWN,
         },

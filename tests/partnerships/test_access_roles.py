@@ -12,7 +12,7 @@ from conversations.weekly import access as weekly_access
 from conversations.weekly.models import WeeklyUpdate
 from learners import access as learner_access
 from learners import services as learner_services
-from partnerships import access, services
+from partnerships import access, invitations, services
 from partnerships.models import Notice, Staff, Student, Voice
 from partnerships.roles import roles_of
 from tests import factories
@@ -65,7 +65,7 @@ def school_life(world):
         approved_by=world.teacher,
         queued_at=timezone.now(),
     )
-    services.invitation_create_whanau(
+    invitations.invitation_create_whanau(
         student=world.student,
         email="new@example.org",
         name="New",

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from partnerships import adapters, services
+from partnerships import adapters, invitations
 from partnerships.models import WhanauMember
 from tests import factories
 from tests.smtp import free_port
@@ -116,7 +116,7 @@ def test_the_invitation_is_in_te_reo_for_a_te_reo_speaking_whanau_member(
     """Inviting a whānau member the school knows prefers te reo Māori writes to them in te reo."""
     WhanauMember.objects.filter(user=world.whanau).update(preferred_language="mi")
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create_whanau(
+        invitations.invitation_create_whanau(
             student=world.other_student,
             email=world.whanau.email,
             name="Mere",
@@ -135,7 +135,7 @@ def test_the_invitation_is_in_te_reo_for_a_te_reo_speaking_whanau_member(
 def test_a_new_address_is_invited_in_the_language_chosen(world, django_capture_on_commit_callbacks):
     """Someone the school doesn't know yet is invited in the language the teacher chose."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create_whanau(
+        invitations.invitation_create_whanau(
             student=world.student,
             email="new@example.org",
             name="Aroha",

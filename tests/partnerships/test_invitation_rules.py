@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import outbox, services
+from partnerships import invitations, outbox
 from partnerships.models import (
     Invitation,
     OutboxEmail,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _invite_whanau(world, student=None, email="mere@example.org"):
-    return services.invitation_create_whanau(
+    return invitations.invitation_create_whanau(
         student=student or world.student,
         email=email,
         name="Mere Parata",
@@ -56,13 +56,13 @@ def test_an_accepted_invitation_cannot_be_sent_again(
     """After someone has joined, their invitation can't be resent: a 404, and no email."""
     with django_capture_on_commit_callbacks(execute=True):
         invitation = _invite_whanau(world)
-    services.invitation_accept(key=_key_from_outbox(), name="Mere")
+    invitations.invitation_accept(key=_key_from_outbox(), name="Mere")
     client.force_login(world.teacher)
     response = client.post(reverse("invitation_resend", args=[invitation.pk]))
     assert response.status_code == 404
     invitation.refresh_from_db()
     with pytest.raises(ValidationError, match="already been accepted"):
-        services.invitation_resend(invitation=invitation, by=world.teacher)
+        invitations.invitation_resend(invitation=invitation, by=world.teacher)
     assert len(mail.outbox) == 1
 
 
@@ -73,14 +73,14 @@ def test_sending_an_expired_invitation_again_restarts_the_clock(
     with django_capture_on_commit_callbacks(execute=True):
         invitation = _invite_whanau(world)
     time_machine.move_to(timezone.now() + datetime.timedelta(days=20), tick=False)
-    with pytest.raises(services.InvitationError) as expired:
-        services.invitation_for_key(_key_from_outbox())
-    assert expired.value.reason == services.InvitationError.EXPIRED
+    with pytest.raises(invitations.InvitationError) as expired:
+        invitations.invitation_for_key(_key_from_outbox())
+    assert expired.value.reason == invitations.InvitationError.EXPIRED
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_resend(invitation=invitation, by=world.teacher)
+        invitations.invitation_resend(invitation=invitation, by=world.teacher)
     invitation.refresh_from_db()
     assert invitation.expires_at == timezone.now() + datetime.timedelta(days=14)
-    assert services.invitation_for_key(_key_from_outbox()) == invitation
+    assert invitations.invitation_for_key(_key_from_outbox()) == invitation
 
 
 def test_a_used_link_says_it_has_been_used(client, world, django_capture_on_commit_callbacks):
@@ -88,12 +88,12 @@ def test_a_used_link_says_it_has_been_used(client, world, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         _invite_whanau(world)
     key = _key_from_outbox()
-    services.invitation_accept(key=key, name="Mere")
+    invitations.invitation_accept(key=key, name="Mere")
     response = client.get(reverse("invitation_accept", args=[key]))
     assert response.status_code == 410
-    assert response.context["reason"] == services.InvitationError.USED
-    with pytest.raises(services.InvitationError):
-        services.invitation_accept(key=key, name="Mere again")
+    assert response.context["reason"] == invitations.InvitationError.USED
+    with pytest.raises(invitations.InvitationError):
+        invitations.invitation_accept(key=key, name="Mere again")
     assert WhanauLink.objects.filter(whanau__email="mere@example.org").count() == 1
 
 
@@ -106,7 +106,7 @@ def test_a_parent_invited_for_a_second_child_keeps_one_account(
     member.save()
     with django_capture_on_commit_callbacks(execute=True):
         _invite_whanau(world, student=world.classmate, email=member.email)
-    user = services.invitation_accept(key=_key_from_outbox(), name="A new name")
+    user = invitations.invitation_accept(key=_key_from_outbox(), name="A new name")
     assert user == world.whanau
     assert WhanauMember.objects.filter(user=world.whanau, school=world.school).count() == 1
     member.refresh_from_db()
@@ -163,14 +163,14 @@ def test_an_old_link_waiting_to_send_is_not_sent(world):
     """Sent again before the first email went: only the new link is emailed, and neither
     link is kept in the outbox afterwards."""
     invitation = _invite_whanau(world)
-    services.invitation_resend(invitation=invitation, by=world.teacher)
+    invitations.invitation_resend(invitation=invitation, by=world.teacher)
     result = outbox.send_due()
     assert (result.sent, result.skipped) == (1, 1)
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.key_hash == hash_key(_key_from_outbox())
     skipped = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
-    assert skipped.reason == services.REPLACED
+    assert skipped.reason == invitations.REPLACED
     params = OutboxEmail.objects.values_list("params", flat=True)
     assert list(params) == [{"invitation": invitation.pk}] * 2
 
@@ -179,14 +179,14 @@ def test_an_invitation_accepted_before_its_email_goes_is_not_sent(world):
     """Someone who joined by the newer link is not sent the older email afterwards."""
     invitation = _invite_whanau(world)
     OutboxEmail.objects.update(send_after=timezone.now() + datetime.timedelta(hours=1))
-    services.invitation_resend(invitation=invitation, by=world.teacher)
+    invitations.invitation_resend(invitation=invitation, by=world.teacher)
     outbox.send_due()
-    services.invitation_accept(key=_key_from_outbox(), name="Mere")
+    invitations.invitation_accept(key=_key_from_outbox(), name="Mere")
     OutboxEmail.objects.update(send_after=timezone.now())
     assert outbox.send_due().skipped == 1
     assert len(mail.outbox) == 1
     skipped = OutboxEmail.objects.get(status=OutboxEmail.Status.SKIPPED)
-    assert skipped.reason == services.ACCEPTED
+    assert skipped.reason == invitations.ACCEPTED
 
 
 def test_a_failed_invitation_email_is_left_for_later(world, monkeypatch, time_machine):
@@ -207,7 +207,7 @@ def test_a_failed_invitation_email_is_left_for_later(world, monkeypatch, time_ma
     assert outbox.send_due().sent == 1
     invitation.refresh_from_db()
     assert invitation.sent_at is not None
-    assert services.invitation_for_key(_key_from_outbox()) == invitation
+    assert invitations.invitation_for_key(_key_from_outbox()) == invitation
 
 
 def test_an_address_refused_for_good_keeps_no_link(world, monkeypatch):
@@ -232,7 +232,7 @@ def test_an_invitation_that_ran_out_before_it_went_is_not_sent(world, time_machi
     time_machine.move_to(timezone.now() + datetime.timedelta(days=15))
     assert outbox.send_due().skipped == 1
     assert mail.outbox == []
-    assert OutboxEmail.objects.get().reason == services.EXPIRED
+    assert OutboxEmail.objects.get().reason == invitations.EXPIRED
 
 
 def test_an_invitation_withdrawn_before_it_went_is_not_sent(world):

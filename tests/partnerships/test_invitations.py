@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import outbox, services
+from partnerships import invitations, outbox
 from partnerships.models import AuditEvent, Invitation, OutboxEmail, Staff, User, WhanauLink
 from partnerships.tasks import send_outbox
 
@@ -230,7 +230,7 @@ def test_an_invitation_is_sent_once_and_its_link_not_kept(
 ):
     """The sender running again sends nothing more, and the outbox keeps no working link."""
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create_whanau(
+        invitation = invitations.invitation_create_whanau(
             student=world.student,
             email="a@example.org",
             name="A",

@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 
-from partnerships import mail, services
+from partnerships import invitations, mail
 from partnerships.models import OutboxEmail, School, Staff
 from partnerships.setup.forms import FIRST_ZONE
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             if School.objects.filter(name__iexact=name).exists():
                 raise CommandError(f"A school called “{name}” already exists. Nothing was made.")
             school = School.objects.create(name=name, timezone=timezone)
-            invitation = services.invitation_create_staff(
+            invitation = invitations.invitation_create_staff(
                 school=school,
                 email=email,
                 name=leader_name.strip() or email,
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             # The key is kept only in its email until it is sent: read it from there.
             params = (
                 OutboxEmail.objects.filter(
-                    kind=services.INVITATION, params__invitation=invitation.pk
+                    kind=invitations.INVITATION, params__invitation=invitation.pk
                 )
                 .values_list("params", flat=True)
                 .get()

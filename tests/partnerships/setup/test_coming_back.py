@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from partnerships import access, outbox, services
+from partnerships import access, invitations, outbox
 from partnerships.models import Invitation, Staff, User
 from partnerships.roles import roles_of
 from partnerships.setup import services as setup
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _invite(world, role: str, email: str | None = None) -> str:
     """A staff invitation (for the world's teacher unless ``email``), and its email's key."""
-    services.invitation_create_staff(
+    invitations.invitation_create_staff(
         school=world.school,
         email=email or world.teacher.email,
         name="Again",
@@ -37,11 +37,11 @@ def test_an_invitation_left_waiting_no_longer_brings_a_leaver_back(world):
         _invite(world, "teacher", "rua@example.org"),
         _invite(world, "teacher", "rua@example.org"),
     )
-    user = services.invitation_accept(key=used, name="Rua", password="a long new password 1")
+    user = invitations.invitation_accept(key=used, name="Rua", password="a long new password 1")
     _leave(world, user)
     assert not Invitation.objects.filter(email=user.email, accepted_at__isnull=True).exists()
-    with pytest.raises(services.InvitationError):
-        services.invitation_accept(key=spare, name="Back")
+    with pytest.raises(invitations.InvitationError):
+        invitations.invitation_accept(key=spare, name="Back")
     assert not User.objects.get(pk=user.pk).is_active
     assert not roles_of(User.objects.get(pk=user.pk)).is_staff
 
@@ -51,7 +51,7 @@ def test_a_former_leader_invited_back_as_a_teacher_is_a_teacher(world):
     Staff.objects.filter(school=world.school, user=world.teacher).update(role="leader")
     _leave(world, world.teacher)
     key = _invite(world, "teacher")
-    user = services.invitation_accept(key=key, name="Back", password="a long new password 1")
+    user = invitations.invitation_accept(key=key, name="Back", password="a long new password 1")
     assert user.is_active
     staff = Staff.objects.get(school=world.school, user=user)
     assert staff.role == Staff.Role.TEACHER
@@ -64,6 +64,6 @@ def test_a_second_invitation_keeps_a_current_staff_members_role(world):
         _invite(world, "leader", "toru@example.org"),
         _invite(world, "teacher", "toru@example.org"),
     )
-    user = services.invitation_accept(key=leader, name="Toru", password="a long new password 1")
-    services.invitation_accept(key=spare, name="Toru")
+    user = invitations.invitation_accept(key=leader, name="Toru", password="a long new password 1")
+    invitations.invitation_accept(key=spare, name="Toru")
     assert Staff.objects.get(school=world.school, user=user).role == Staff.Role.LEADER

@@ -14,7 +14,7 @@ from conversations import booking
 from conversations.weekly import sending
 from conversations.weekly.models import UpdateDelivery, WeeklyUpdate
 from learners.models import Goal, GoalComment
-from partnerships import outbox
+from partnerships import invitations, outbox
 from partnerships.access import students_managed_by, students_visible_to
 from partnerships.models import AuditEvent, Invitation, SignInCard, Student
 from partnerships.year import services
@@ -271,9 +271,7 @@ def test_leaders_find_leavers_in_a_list_of_their_own(client, world, today):
 def test_an_invitation_to_a_leavers_whanau_is_withdrawn(client, world, today):
     """An invitation sent before the student left no longer works: nobody new comes to a
     record kept only to read."""
-    from partnerships import services as partnership_services
-
-    partnership_services.invitation_create_whanau(
+    invitations.invitation_create_whanau(
         student=world.student,
         email="koro@example.org",
         name="Koro",
@@ -284,8 +282,8 @@ def test_an_invitation_to_a_leavers_whanau_is_withdrawn(client, world, today):
     outbox.send_due()
     key = re.search(r"/invitations/(\S+)/", mail.outbox[-1].body).group(1)
     _leave(client, world)
-    with pytest.raises(partnership_services.InvitationError):
-        partnership_services.invitation_accept(key=key, name="Koro")
+    with pytest.raises(invitations.InvitationError):
+        invitations.invitation_accept(key=key, name="Koro")
     assert not Invitation.objects.filter(student=world.student).exists()
 
 
