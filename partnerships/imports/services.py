@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import audit
 from partnerships.access import require_leader
 from partnerships.imports.fields import (
     FIELD_BY_NAME,
@@ -26,7 +27,7 @@ from partnerships.imports.fields import (
 )
 from partnerships.imports.reading import MAX_BYTES, MAX_ROWS, ImportRefused, read_upload
 from partnerships.imports.values import describe
-from partnerships.models import ImportJob, ImportPreset, School, User
+from partnerships.models import AuditEvent, ImportJob, ImportPreset, School, User
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,19 @@ def import_confirm(*, job: ImportJob, by: User, invite: bool) -> bool:
 def _let_go(**extra) -> dict:
     """What an ended import keeps: not the file's rows."""
     return {"headers": [], "rows": [], "updated_at": timezone.now(), **extra}
+
+
+def import_preset_delete(*, preset: ImportPreset, by: User) -> None:
+    """Forget a saved set of columns, saying so in the school's audit trail."""
+    require_leader(by, preset.school_id)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=AuditEvent.Action.DELETED,
+            obj=preset,
+            summary=_("Deleted the saved columns “%(name)s”") % {"name": preset.name},
+        )
+        preset.delete()
 
 
 def import_discard(*, job: ImportJob, by: User) -> None:

@@ -7,7 +7,6 @@ another school's import. The work itself is the services' (``partnerships.import
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from partnerships import audit
 from partnerships.access import led_school_ids
 from partnerships.imports import services
 from partnerships.imports.applying import failure_text
 from partnerships.imports.forms import ConfirmForm, MappingForm, UploadForm, column_examples
 from partnerships.imports.values import describe
-from partnerships.models import AuditEvent, Classroom, ImportJob, ImportPreset
+from partnerships.models import Classroom, ImportJob, ImportPreset
 from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
 
@@ -338,13 +336,6 @@ def import_preset_delete(request, pk: int):
     preset = get_object_or_404(
         ImportPreset.objects.filter(school_id__in=led_school_ids(request.user)), pk=pk
     )
-    with transaction.atomic():
-        audit.record(
-            actor=request.user,
-            action=AuditEvent.Action.DELETED,
-            obj=preset,
-            summary=_("Deleted the saved columns “%(name)s”") % {"name": preset.name},
-        )
-        preset.delete()
+    services.import_preset_delete(preset=preset, by=request.user)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": preset.name})
     return redirect("import_start")
