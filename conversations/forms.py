@@ -76,6 +76,18 @@ class ConversationForm(forms.ModelForm):
         ).order_by("name")
         self.fields["goals"].queryset = Goal.objects.filter(student=student)
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Who took part is history: someone the form no longer offers (they left the
+            # school, or their access was turned off) had no box to untick, so stays.
+            for name in ("staff_attendees", "whanau_attendees"):
+                if name in cleaned:
+                    offered = self.fields[name].queryset.values("pk")
+                    kept = getattr(self.instance, name).exclude(pk__in=offered)
+                    cleaned[name] = [*cleaned[name], *kept]
+        return cleaned
+
     def clean_held_at(self):
         held_at = self.cleaned_data["held_at"]
         if held_at > timezone.now():

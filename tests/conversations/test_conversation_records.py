@@ -275,11 +275,6 @@ def test_a_conversation_of_another_class_stays_unseen_by_a_teacher(client, world
     assert client.get(reverse("conversation_detail", args=[theirs.pk])).status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: editing a conversation drops a whānau attendee whose access was later turned "
-    "off (the form offers only whānau with access, so saving any note unlinks them).",
-)
 def test_editing_notes_keeps_a_whanau_attendee_whose_access_was_later_turned_off(
     client, world, conversation
 ):
@@ -298,11 +293,6 @@ def test_editing_notes_keeps_a_whanau_attendee_whose_access_was_later_turned_off
     assert event.summary == "Agreed next steps"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: editing a conversation drops a staff attendee who has since left the school "
-    "(the form offers only current staff, so saving any note unlinks them).",
-)
 def test_editing_notes_keeps_a_staff_attendee_who_has_since_left(client, world, conversation):
     """A teacher who took part and later left the school stays on the record of who took part."""
     services.conversation_update(
