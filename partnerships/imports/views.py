@@ -253,9 +253,13 @@ def import_preview(request, pk: int):
     blocking = preview.get("blocking") or sum(1 for error in errors if error.get("blocking"))
     result = job.result if isinstance(job.result, dict) else {}
     done = job.status == Status.DONE
+    counts = result.get("counts", {}) if done else preview.get("counts", {})
     context |= {
         # Once imported, what was done; before, what the check says will be.
-        "counts": result.get("counts", {}) if done else preview.get("counts", {}),
+        "counts": counts,
+        "nothing_new": not any(
+            kind.get("new") or kind.get("changed") for kind in counts.values() if type(kind) is dict
+        ),
         "skipped": [_shown(error) for error in result.get("skipped", [])] if done else [],
         "skipped_count": result.get("skipped_count", 0),
         "errors": errors,

@@ -152,7 +152,8 @@ def test_the_same_file_again_changes_nothing(leader, world, django_capture_on_co
     assert counts["students"] == {"new": 0, "changed": 0, "unchanged": 30}
     assert counts["whanau"]["new"] == counts["whanau"]["changed"] == 0
     assert counts["invitations"] == 0
-    _preview(leader, again)
+    assert "importing it changes nothing" in _preview(leader, again)
+    assert "importing it changes nothing" not in _preview(leader, first)
     _confirm(leader, capture, again, invite="on")
     assert again.status == Status.DONE
     assert _records() == before
