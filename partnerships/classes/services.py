@@ -2,12 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from partnerships import audit
 from partnerships.access import classes_visible_to, students_managed_by
-from partnerships.models import AuditEvent, Classroom, SignInCard, Student, User
+from partnerships.models import Classroom, SignInCard, Student, User
+from partnerships.services import cards_issue
 
 
 def class_cards_issue(
@@ -43,23 +41,4 @@ def class_cards_issue(
         )
         if not reissue:
             students = [student for student in students if student.pk not in with_card]
-        if not students:
-            return []
-        replaced = [student.pk for student in students if student.pk in with_card]
-        if replaced:
-            SignInCard.objects.active().filter(student__in=replaced).update(
-                revoked_at=timezone.now()
-            )
-        for student in students:
-            if student.user_id is None:  # a card signs in as the student's own account
-                student.user = User.objects.create_user(name=student.full_name)
-                student.save(update_fields=["user"])
-        cards = SignInCard.objects.bulk_create(
-            SignInCard(student=student, issued_by=by) for student in students
-        )
-        audit.record_many(
-            actor=by,
-            action=AuditEvent.Action.CREATED,
-            rows=[(card, card.student, _("New sign-in card issued")) for card in cards],
-        )
-    return cards
+        return cards_issue(students, by, stop_old=reissue) if students else []

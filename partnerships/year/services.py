@@ -73,13 +73,10 @@ def student_leave(*, student: Student, by: User, left_on: datetime.date) -> bool
         )
         if student.left_on is not None:
             return False
-        was_in = student.classroom.name if student.classroom else ""
+        summary = _leaver_summary(student, left_on)  # names their class, before they leave it
         student.left_on, student.classroom = left_on, None
         student.save(update_fields=["left_on", "classroom", "updated_at"])
         _close_ways_in([student.pk])
-        summary = _("Left the school on %(date)s") % {"date": formats.date_format(left_on)}
-        if was_in:
-            summary += " " + _("(was in %(class)s)") % {"class": was_in}
         audit.record(
             actor=by,
             action=AuditEvent.Action.CHANGED,
@@ -336,8 +333,8 @@ def _apply(preview: Preview, by: User) -> None:
     Classroom.objects.filter(pk__in=[c.pk for c in preview.archived]).update(archived_on=today)
 
 
-def _leaver_summary(student: Student, today: datetime.date) -> str:
-    summary = _("Left the school on %(date)s") % {"date": formats.date_format(today)}
+def _leaver_summary(student: Student, left_on: datetime.date) -> str:
+    summary = _("Left the school on %(date)s") % {"date": formats.date_format(left_on)}
     if student.classroom:
         summary += " " + _("(was in %(class)s)") % {"class": student.classroom.name}
     return summary
