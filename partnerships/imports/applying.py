@@ -73,7 +73,7 @@ def _locked(job: ImportJob) -> ImportJob | None:
     """The job, locked for this transaction, if it is still importing. The school is locked
     first: one part of one import of a school at a time, and always in this order, so two
     imports wait for each other rather than deadlock."""
-    School.objects.select_for_update().only("pk").get(pk=job.school_id)
+    School.objects.lock(job.school_id)
     locked = ImportJob.objects.select_for_update().filter(pk=job.pk).first()
     return locked if locked is not None and locked.status == ImportJob.Status.IMPORTING else None
 

@@ -27,6 +27,11 @@ def this_year() -> int:
 
 
 class SchoolQuerySet(models.QuerySet):
+    def lock(self, school_id: int) -> None:
+        """Hold the school's row until the transaction ends: changes that must be checked
+        against each other (its terms, an import's parts) go one at a time per school."""
+        self.select_for_update().filter(pk=school_id).values_list("pk").get()
+
     def with_counts(self):
         """Students, staff, classes and whānau counted in SQL, one subquery each."""
         # By label: the people models are defined after School, in modules that import it.

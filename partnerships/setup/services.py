@@ -149,18 +149,12 @@ def _check_term(school_id: int, *, name: str, starts_on, ends_on, term: Term | N
     return name
 
 
-def _lock(school_id: int) -> None:
-    """Terms of one school are checked against each other one change at a time: two
-    leaders adding overlapping terms at once must not both pass the check."""
-    School.objects.select_for_update().filter(pk=school_id).values_list("pk").get()
-
-
 def term_create(
     *, school: School, by: User, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Term:
     require_leader(by, school.pk)
     with transaction.atomic():
-        _lock(school.pk)
+        School.objects.lock(school.pk)  # two leaders adding overlapping terms at once
         name = _check_term(school.pk, name=name, starts_on=starts_on, ends_on=ends_on)
         term = Term.objects.create(school=school, name=name, starts_on=starts_on, ends_on=ends_on)
         audit.record(
@@ -179,7 +173,7 @@ def term_update(
     """Whether anything changed (the same dates again record nothing)."""
     require_leader(by, term.school_id)
     with transaction.atomic():
-        _lock(term.school_id)
+        School.objects.lock(term.school_id)
         name = _check_term(
             term.school_id, name=name, starts_on=starts_on, ends_on=ends_on, term=term
         )
