@@ -34,6 +34,8 @@ from partnerships.compiled import Among, ids_query
 from partnerships.models import (
     AuditEvent,
     Classroom,
+    ImportJob,
+    ImportPreset,
     Invitation,
     Staff,
     Student,
@@ -230,6 +232,15 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     if not signed_in(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(school_id__in=led_school_ids(user))
+
+
+def imports_led_by(user) -> QuerySet[ImportJob]:
+    """A school's imports, and the column sets it saved for them, are its leaders'."""
+    return ImportJob.objects.filter(school_id__in=led_school_ids(user))
+
+
+def import_presets_led_by(user) -> QuerySet[ImportPreset]:
+    return ImportPreset.objects.filter(school_id__in=led_school_ids(user))
 
 
 def teachers_of(students: QuerySet) -> QuerySet[User]:

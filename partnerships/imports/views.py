@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from partnerships.access import led_school_ids
+from partnerships.access import import_presets_led_by, imports_led_by
 from partnerships.imports import services
 from partnerships.imports.applying import failure_text
 from partnerships.imports.forms import ConfirmForm, MappingForm, UploadForm, column_examples
@@ -39,8 +39,7 @@ FINDINGS = ("preview", "result")
 
 def _job(request, pk: int, *deferred: str) -> ImportJob:
     """One of the imports of the schools this leader leads; another school's is a 404."""
-    jobs = ImportJob.objects.filter(school_id__in=led_school_ids(request.user))
-    return get_object_or_404(jobs.defer(*deferred), pk=pk)
+    return get_object_or_404(imports_led_by(request.user).defer(*deferred), pk=pk)
 
 
 def _refusal(error: ValidationError) -> str:
@@ -337,9 +336,7 @@ def import_resume(request, pk: int):
 @once_per_form
 def import_preset_delete(request, pk: int):
     """Forget a saved set of columns."""
-    preset = get_object_or_404(
-        ImportPreset.objects.filter(school_id__in=led_school_ids(request.user)), pk=pk
-    )
+    preset = get_object_or_404(import_presets_led_by(request.user), pk=pk)
     services.import_preset_delete(preset=preset, by=request.user)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": preset.name})
     return redirect("import_start")
