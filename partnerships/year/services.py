@@ -322,14 +322,18 @@ def _apply(preview: Preview, by: User) -> None:
         name: Classroom.objects.create(school=preview.school, name=name, year_level=level)
         for name, level in preview.new_classes.items()
     }
-    for move in preview.moves:
-        if not move.moving:
-            continue
-        if move.stays:  # the class moves up with its students
-            Classroom.objects.filter(pk=move.classroom.pk).update(year_level=up)
-        else:
-            target = move.target or created[move.new_name]
-            Student.objects.filter(pk__in=staying[move.classroom.pk]).update(classroom=target)
+    # A class whose students stay in it moves up with them; the others' students go to their
+    # class for next year: one update per class they go to, not per class they come from.
+    moving = [move for move in preview.moves if move.moving]
+    Classroom.objects.filter(pk__in=[move.classroom.pk for move in moving if move.stays]).update(
+        year_level=up
+    )
+    going_to = defaultdict(list)
+    for move in moving:
+        if not move.stays:
+            going_to[move.target or created[move.new_name]] += staying[move.classroom.pk]
+    for target, student_ids in going_to.items():
+        Student.objects.filter(pk__in=student_ids).update(classroom=target)
     Classroom.objects.filter(pk__in=[c.pk for c in preview.archived]).update(archived_on=today)
 
 
