@@ -7,22 +7,35 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Student, Voice
 
+# The lists a school starts with: stored under these English names, shown in the reader's
+# language for as long as the school keeps the name (a name the school typed is shown as typed).
 DEFAULT_LEARNING_AREAS = [
-    _("English"),
-    _("The arts"),
-    _("Health and physical education"),
-    _("Learning languages"),
-    _("Mathematics and statistics"),
-    _("Science"),
-    _("Social sciences"),
-    _("Technology"),
-    _("Te reo Māori"),
+    gettext_noop("English"),
+    gettext_noop("The arts"),
+    gettext_noop("Health and physical education"),
+    gettext_noop("Learning languages"),
+    gettext_noop("Mathematics and statistics"),
+    gettext_noop("Science"),
+    gettext_noop("Social sciences"),
+    gettext_noop("Technology"),
+    gettext_noop("Te reo Māori"),
 ]
-DEFAULT_DISPOSITIONS = [_("Resilient"), _("Resourceful"), _("Responsive")]
+DEFAULT_DISPOSITIONS = [
+    gettext_noop("Resilient"),
+    gettext_noop("Resourceful"),
+    gettext_noop("Responsive"),
+]
+
+
+def shown_name(name: str, defaults) -> str:
+    """A school list's name in the active language: a default translated, the school's own as
+    it was typed."""
+    return gettext(name) if name in defaults else name
 
 
 class SchoolList(models.Model):
@@ -34,16 +47,24 @@ class SchoolList(models.Model):
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
 
+    defaults: tuple[str, ...] = ()  # the names every school starts with, in English
+
     class Meta:
         abstract = True
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return shown_name(self.name, self.defaults)
 
 
 class LearningArea(SchoolList):
     """A school's list of learning areas (by default, the NZ curriculum's)."""
+
+    defaults = tuple(DEFAULT_LEARNING_AREAS)
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="learning_areas"
@@ -59,6 +80,8 @@ class LearningArea(SchoolList):
 
 class Disposition(SchoolList):
     """A learning disposition a school builds, such as resilient, resourceful, responsive."""
+
+    defaults = tuple(DEFAULT_DISPOSITIONS)
 
     school = models.ForeignKey(
         "partnerships.School", on_delete=models.CASCADE, related_name="dispositions"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners import notices
@@ -43,17 +43,17 @@ COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
 def school_defaults_create(*, school) -> None:
     """A new school starts with the NZ curriculum learning areas and three dispositions."""
-    with translation.override("en"), transaction.atomic():
+    with transaction.atomic():
         LearningArea.objects.bulk_create(
             [
-                LearningArea(school=school, name=str(name), position=i)
+                LearningArea(school=school, name=name, position=i)
                 for i, name in enumerate(DEFAULT_LEARNING_AREAS)
             ],
             ignore_conflicts=True,
         )
         Disposition.objects.bulk_create(
             [
-                Disposition(school=school, name=str(name), position=i)
+                Disposition(school=school, name=name, position=i)
                 for i, name in enumerate(DEFAULT_DISPOSITIONS)
             ],
             ignore_conflicts=True,

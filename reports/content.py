@@ -3,13 +3,14 @@
 ``snapshot`` reads the report as it stands (with the student's goals and their progress,
 drawn from the goals, not retyped) into JSON-ready data; a published version keeps it for
 ever. ``present`` turns that data into what a template shows, with the fixed words (a goal's
-status, a disposition's progress) in the reader's language at the time they read it.
+status, a disposition's progress, the names every school starts with) in the reader's language
+at the time they read it.
 """
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from learners.models import Goal
+from learners.models import Disposition, Goal, LearningArea, shown_name
 from reports.models import AchievementLevel, DispositionProgress, Report
 from reports.surprises import period_start
 
@@ -118,22 +119,33 @@ def present(content: dict) -> dict:
     """``content`` with the fixed words added in the active language, for a template."""
     goal_status = dict(Goal.Status.choices)
     progress = dict(DispositionProgress.Progress.choices)
+    areas, levels = LearningArea.defaults, AchievementLevel.defaults
     shown = dict(content)
     shown["goals"] = [
-        goal | {"status_label": goal_status.get(goal["status"], goal["status"])}
+        goal
+        | {
+            "status_label": goal_status.get(goal["status"], goal["status"]),
+            "area": shown_name(goal["area"], areas),
+        }
         for goal in content.get("goals", [])
     ]
     shown["dispositions"] = [
-        each | {"progress_label": progress.get(each["progress"], each["progress"])}
+        each
+        | {
+            "progress_label": progress.get(each["progress"], each["progress"]),
+            "name": shown_name(each["name"], Disposition.defaults),
+        }
         for each in content.get("dispositions", [])
     ]
     shown["judgements"] = [
         judgement
         | {
+            "area": shown_name(judgement["area"], areas),
+            "level": shown_name(judgement["level"], levels),
             "steps": [
-                {"name": name, "here": index == judgement["index"]}
+                {"name": shown_name(name, levels), "here": index == judgement["index"]}
                 for index, name in enumerate(content.get("scale", []))
-            ]
+            ],
         }
         for judgement in content.get("judgements", [])
     ]

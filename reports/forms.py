@@ -38,18 +38,18 @@ class ReportForm(forms.Form):
             initial[f"disposition_{progress.disposition_id}_comment"] = progress.comment
         super().__init__(*args, initial=initial, **kwargs)
         self.areas, self.dispositions = areas, dispositions
-        level_choices = NOT_REPORTED + [(str(level.pk), level.name) for level in levels]
+        level_choices = NOT_REPORTED + [(str(level.pk), level.label) for level in levels]
         for area in areas:
             self.fields[f"area_{area.pk}"] = forms.ChoiceField(
-                label=area.name, choices=level_choices, required=False
+                label=area.label, choices=level_choices, required=False
             )
-            self.fields[f"area_{area.pk}_comment"] = self._comment(area.name)
+            self.fields[f"area_{area.pk}_comment"] = self._comment(area.label)
         progress_choices = NOT_REPORTED + list(DispositionProgress.Progress.choices)
         for disposition in dispositions:
             self.fields[f"disposition_{disposition.pk}"] = forms.ChoiceField(
-                label=disposition.name, choices=progress_choices, required=False
+                label=disposition.label, choices=progress_choices, required=False
             )
-            self.fields[f"disposition_{disposition.pk}_comment"] = self._comment(disposition.name)
+            self.fields[f"disposition_{disposition.pk}_comment"] = self._comment(disposition.label)
 
     @staticmethod
     def _comment(name: str) -> forms.CharField:

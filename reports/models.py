@@ -13,15 +13,16 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from learners.models import Disposition, LearningArea, SchoolList
 from partnerships.models import Classroom, School, Student, Voice
 
 # The scale a school starts with: (name, whether a judgement at it signals a concern).
 DEFAULT_SCALE = [
-    (_("Working towards expectations"), True),
-    (_("At expectations"), False),
-    (_("Beyond expectations"), False),
+    (gettext_noop("Working towards expectations"), True),
+    (gettext_noop("At expectations"), False),
+    (gettext_noop("Beyond expectations"), False),
 ]
 
 
@@ -29,6 +30,7 @@ class AchievementLevel(SchoolList):
     """A point on the school's achievement scale, lowest first."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="achievement_levels")
+    defaults = tuple(name for name, _concern in DEFAULT_SCALE)
     is_concern = models.BooleanField(
         _("signals a concern"),
         default=False,

@@ -41,7 +41,7 @@ def scale_for(school: School) -> list[AchievementLevel]:
     if not levels:
         AchievementLevel.objects.bulk_create(
             [
-                AchievementLevel(school=school, name=str(name), position=n, is_concern=concern)
+                AchievementLevel(school=school, name=name, position=n, is_concern=concern)
                 for n, (name, concern) in enumerate(DEFAULT_SCALE)
             ],
             ignore_conflicts=True,

@@ -69,7 +69,7 @@ def concerns_of(report: Report) -> list[Concern]:
             Concern(
                 kind="area",
                 label=_("%(level)s in %(area)s")
-                % {"level": judgement.level.name, "area": area.name},
+                % {"level": judgement.level.label, "area": area.label},
                 subject_id=area.pk,
                 name=area.name,
             )

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models.choices import choice_label
@@ -226,7 +228,13 @@ class Staff(models.Model):
         return choice_label(self, "role")
 
 
-YEAR_LEVELS = [(n, _("Year %(n)s") % {"n": n}) for n in range(0, 14)]
+def _year_level_label(n: int) -> str:
+    return gettext("Year %(n)s") % {"n": n}
+
+
+# Lazy like every other label: a label formatted here once would stay in the language that
+# was active when the module was imported (English), on a te reo page too.
+YEAR_LEVELS = [(n, lazy(_year_level_label, str)(n)) for n in range(0, 14)]
 
 
 class ClassroomQuerySet(models.QuerySet):
