@@ -6,6 +6,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.cards import clean_key
+from partnerships.languages import LanguageSelect, own_names
 from partnerships.models import (
     CARD_CODE_LENGTH,
     Classroom,
@@ -19,14 +20,15 @@ from partnerships.models import (
 
 
 def offer_languages(field, languages, *, keep: str | None = None) -> None:
-    """Offer only the school's languages (``School.languages``); and the one already chosen,
-    so a family's other changes still save when the school stops offering theirs."""
-    if languages:
-        field.choices = [
-            (code, name) for code, name in field.choices if code in languages or code == keep
-        ]
-        if field.initial not in languages:
-            field.initial = languages[0]
+    """Offer only the school's languages (``School.languages``), each in its own name; and the
+    one already chosen, so a family's other changes still save when the school stops offering
+    theirs."""
+    field.widget = LanguageSelect(attrs=field.widget.attrs)
+    field.widget.is_required = field.required
+    offered = [code for code in languages or [] if isinstance(code, str)] or None
+    field.choices = own_names(None if offered is None else [*offered, keep])
+    if offered and field.initial not in offered:
+        field.initial = offered[0]
 
 
 class StaffInviteForm(forms.Form):

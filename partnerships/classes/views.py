@@ -25,6 +25,7 @@ from partnerships import audit, pdf
 from partnerships.access import classes_visible_to, students_managed_by
 from partnerships.classes import exports
 from partnerships.classes.services import class_cards_issue
+from partnerships.languages import own_names
 from partnerships.models import Classroom, School, SignInCard, Student
 from partnerships.roles import leader_only, request_roles
 from partnerships.submissions import once_per_form
@@ -107,9 +108,9 @@ def _students(user, classroom: Classroom) -> list[Student]:
 
 def _languages(school: School) -> list[tuple[str, str]]:
     """The languages the school offers that we can print in, as (code, name)."""
-    names = dict(settings.LANGUAGES)
     codes = school.languages if isinstance(school.languages, list) else []
-    return [(code, str(names[code])) for code in codes if isinstance(code, str) and code in names]
+    names = dict(own_names())
+    return [(code, names[code]) for code in codes if isinstance(code, str) and code in names]
 
 
 def card_language(school: School, asked) -> str:

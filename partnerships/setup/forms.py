@@ -3,11 +3,11 @@
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.languages import marked_names
 from partnerships.models import School
 
 FIRST_ZONE = "Pacific/Auckland"  # most schools using Mahi Tahi are in Aotearoa
@@ -81,7 +81,7 @@ class SchoolForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages the school offers its whānau"),
         help_text=_("Whānau choose among these for the app and their emails."),
-        choices=settings.LANGUAGES,
+        choices=marked_names,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Offer whānau at least one language.")},
     )
