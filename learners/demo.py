@@ -84,6 +84,14 @@ WHANAU_COMMENTS = [
     "He told us all about his seedling at dinner. Could he bring one home?",
     "We found our maunga on the map together. Thank you for this.",
 ]
+# The same four, as a whānau member who prefers te reo Māori writes them (as many, so the demo
+# draws the same comments whichever language its families prefer).
+WHANAU_COMMENTS_MI = [
+    "Ka whakaharatau mātou i roto i te waka i te ara ki te kura — he uaua tonu te 7!",
+    "I pānuitia e ia te upoko tuatahi katoa ki tōna kuia i te Rātapu.",
+    "I kōrero mai ia mō tana pihi rākau i te kai o te pō. Ka taea e ia te kawe mai tētahi?",
+    "I kitea tahitia e mātou tō mātou maunga i te mahere. Ngā mihi mō tēnei.",
+]
 TEACHER_REPLIES = ["Ka pai! Thank you for telling us.", "Great to hear — let's keep going."]
 # The demo's goals are this many days old or more: older than any comment on them, here or
 # from a later step (``reports.demo``'s reminders go back twelve days).
@@ -195,7 +203,11 @@ def seed_goals(*, school: School, keep_free: frozenset[int] = frozenset(), seed:
                         goal=goal,
                         author=whanau[0],
                         voice=Voice.WHANAU,
-                        body=rng.choice(WHANAU_COMMENTS),
+                        body=rng.choice(
+                            WHANAU_COMMENTS_MI
+                            if whanau[0].preferred_language == "mi"
+                            else WHANAU_COMMENTS
+                        ),
                         created_at=posted,
                     )
                 )

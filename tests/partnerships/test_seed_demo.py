@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conversations.models import Booking, LearningConversation, Slot, UpdateDelivery, WeeklyUpdate
+from learners import demo as learners_demo
 from learners.models import Goal, GoalComment, NextStep
 from partnerships import demo
 from partnerships.models import School, SignInCard, Student, User, WhanauLink, WhanauMember
@@ -48,6 +49,18 @@ def test_seed_demo_is_idempotent_and_prints_a_login_per_role():
     assert UpdateDelivery.objects.filter(status="sent").exists()  # last week went home
     _seed()
     assert WeeklyUpdate.objects.count() == updates
+    # Whānau who prefer te reo Māori wrote their comments in it.
+    by_language = {
+        language: set(
+            GoalComment.objects.filter(
+                voice="whanau", author__preferred_language=language
+            ).values_list("body", flat=True)
+        )
+        for language in ("en", "mi")
+    }
+    assert by_language["mi"]
+    assert by_language["mi"] <= set(learners_demo.WHANAU_COMMENTS_MI)
+    assert not by_language["en"] & set(learners_demo.WHANAU_COMMENTS_MI)
 
 
 def test_demo_logins_work():
