@@ -83,7 +83,7 @@ def _squash(text: str) -> str:
 
 def parse_year(text: str) -> int:
     value = re.sub(r"^(\d+)\.0+$", r"\1", text.strip())  # a spreadsheet's 5.0
-    squashed = re.sub(r"^(years?|yrs?|y)", "", _squash(value))
+    squashed = re.sub(r"^(years?|yrs?|y|tau)", "", _squash(value))  # Tau 5 in te reo
     if squashed in {"ne", "newentrant", "newentrants"}:
         return 0
     if value.startswith("-") or not re.fullmatch(r"[0-9]{1,2}", squashed) or int(squashed) > 13:
@@ -248,7 +248,7 @@ def parse_contact(text: str) -> str:
 
 
 _YES = {"y", "yes", "true", "1", "x", "✓", "✔", "ae", "āe", "nocontact", "noaccess"}
-_NO = {"", "n", "no", "false", "0", "kao", "none"}
+_NO = {"", "n", "no", "false", "0", "kāo", "kao", "none"}
 
 
 def parse_flag(text: str) -> bool:

@@ -25,10 +25,19 @@ TODAY = datetime.date(2026, 12, 1)
 
 @pytest.mark.parametrize(
     ("text", "year"),
-    [("5", 5), ("Y5", 5), ("Year 5", 5), ("yr 05", 5), ("5.0", 5), ("NE", 0), ("13", 13)],
+    [
+        ("5", 5),
+        ("Y5", 5),
+        ("Year 5", 5),
+        ("yr 05", 5),
+        ("5.0", 5),
+        ("Tau 5", 5),
+        ("NE", 0),
+        ("13", 13),
+    ],
 )
 def test_year_levels_in_the_ways_schools_write_them(text, year):
-    """“Y5”, “Year 5” and “5” are all Year 5; a new entrant is Year 0."""
+    """“Y5”, “Year 5”, “Tau 5” and “5” are all Year 5; a new entrant is Year 0."""
     assert parse_year(text) == year
 
 
@@ -104,17 +113,20 @@ def test_a_language_the_school_does_not_offer_is_a_warning():
     [
         ("Y", True),
         ("Yes", True),
+        ("Āe", True),
         ("TRUE", True),
         ("1", True),
         ("x", True),
         ("", False),
         ("No", False),
+        ("Kāo", False),
+        ("kao", False),
         ("n", False),
         ("0", False),
     ],
 )
 def test_no_contact_flags(text, flag):
-    """Yes, Y, True, 1 and X mark no contact; empty, No and 0 do not."""
+    """Yes, Āe, Y, True, 1 and X mark no contact; empty, No, Kāo and 0 do not."""
     assert parse_flag(text) is flag
 
 
