@@ -220,7 +220,9 @@ class SlotSeriesForm(forms.Form):
     Each conversation is the round's length, with its breaks. A leader (``teachers`` given:
     those of the round's classes) may offer the run for every teacher, or those ticked."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     first = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -56,13 +56,13 @@ class DashboardFilters(forms.Form):
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("The first day is not a date.")},
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("The last day is not a date.")},
     )
     weeks = forms.IntegerField(

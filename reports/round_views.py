@@ -29,7 +29,7 @@ class RoundForm(forms.Form):
     )
     period_starts_on = forms.DateField(
         label=gettext_lazy("Covers learning since"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy(
             "Anything of concern in a report must have been talked through with whānau "
             "since this day."
@@ -37,7 +37,7 @@ class RoundForm(forms.Form):
     )
     due_on = forms.DateField(
         label=gettext_lazy("Reports go home by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     classes = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Classes"),

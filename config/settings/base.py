@@ -184,7 +184,14 @@ LANG_INFO.setdefault(
 )
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("mi", _("Te reo Māori"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen on the footer's switch is remembered for a year, not only until the
+# browser closes (Django's default): a parent who chose te reo keeps it next week.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# The project's catalogue first: makemessages writes to it, and its words win over the second,
+# which translates the words Django and django-allauth show on our pages (neither has "mi").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
+# Date, time and number formats for te reo Māori and New Zealand English (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Pacific/Auckland"
 USE_I18N = True
 USE_TZ = True

@@ -19,7 +19,7 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(
         label=_("Left on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for today."),
     )
 

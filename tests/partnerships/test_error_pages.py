@@ -2,6 +2,7 @@
 form open too long) speak the reader's language and stand on their own."""
 
 import pytest
+from allauth.core.internal.ratelimit import respond_429
 from django.test import RequestFactory
 from django.utils import translation
 from django.views.csrf import csrf_failure
@@ -32,3 +33,17 @@ def test_error_pages_in_the_readers_language(page, language, words):
     if language == "mi":
         # The catalogue has the page's words: none of the English is left.
         assert "Go to your home page" not in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "mi"])
+def test_too_many_tries_is_a_page_in_the_readers_language(client, language):
+    """allauth's rate limit answers with our page, not its own English one."""
+    client.cookies["django_language"] = language
+    request = client.get("/").wsgi_request
+    with translation.override(language):
+        response = respond_429(request)
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert f'<html lang="{language}">' in content
+    assert ("Too many tries for now" in content) == (language == "en")
