@@ -43,7 +43,9 @@ class LearningConversation(models.Model):
         TRANSITION = "transition", _("Transition")
         GOAL_SETTING = "goal_setting", _("Goal-setting")
         STUDENT_LED = "student_led", _("Student-led")
+        # Translators: a conversation of the student, their whānau and their teacher together.
         THREE_WAY = "three_way", _("Three-way")
+        # Translators: a conversation whānau come to without booking, when they can.
         DROP_IN = "drop_in", _("Drop-in")
         OTHER = "other", _("Other")
 
@@ -82,6 +84,7 @@ class LearningConversation(models.Model):
     whanau_see = models.TextField(_("what whānau see at home"), max_length=4000, blank=True)
     student_said = models.TextField(_("what the student said"), max_length=4000, blank=True)
     agreed_next_steps = models.TextField(_("agreed next steps"), max_length=4000, blank=True)
+    # Translators: the date by which the teacher checks back on what was agreed.
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     # Never shown to whānau or the student.
     staff_notes = models.TextField(

@@ -64,6 +64,7 @@ def conversation_times(request, roles) -> list[Waiting] | None:
                     sentence=_("Book a conversation time for %(student)s (%(round)s)")
                     % {"student": student.display_name, "round": title},
                     url=reverse("round_book", args=[round_id]),
+                    # Translators: the button that books a conversation time (a verb).
                     action=_("Book"),
                     at=opened_at,
                 )

@@ -68,6 +68,8 @@ def concerns_of(report: Report) -> list[Concern]:
         concerns.append(
             Concern(
                 kind="area",
+                # Translators: an achievement level in a learning area, e.g. "Working
+                # towards expectations in Mathematics and statistics".
                 label=_("%(level)s in %(area)s")
                 % {"level": judgement.level.label, "area": area.label},
                 subject_id=area.pk,

@@ -255,6 +255,8 @@ class WhanauLink(models.Model):
         GRANDPARENT = "grandparent", _("Grandparent")
         AUNT_UNCLE = "aunt_uncle", _("Aunt or uncle")
         SIBLING = "sibling", _("Brother or sister")
+        # Translators: a relationship, beside parent, grandparent and "other whānau": a
+        # person who cares for the child in place of a parent.
         CAREGIVER = "caregiver", _("Caregiver")
         OTHER = "other", _("Other whānau")
 
