@@ -174,6 +174,10 @@ def test_the_print_view_is_in_the_readers_language(client, world, published, set
     page = client.get(reverse("report_print", args=[published.pk])).content.decode()
     assert 'lang="mi"' in page
     assert TEACHER_COMMENT in page
+    # The learning areas every school starts with, in te reo; the browser's menu names, which
+    # stay English, marked as English for a screen reader.
+    assert "Pāngarau" in page or "Pūtaiao" in page or "Reo Pākehā" in page
+    assert '(<span lang="en">Print</span>)' in page
 
 
 def test_staff_preview_a_draft_marked_as_not_sent(client, world, things):
