@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
+# axe-core, for the accessibility tests only (tests/browser/test_accessibility.py): pinned in
+# package-lock.json, installed from the npm registry, never served to users.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint messages benchmark-seed clean
 
@@ -17,6 +20,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# Without npm the sweep is skipped on a laptop (and fails in CI, which installs npm).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $(AXE); \
+	else \
+		echo "npm not found: the accessibility sweep will be skipped (Debian: apt-get install nodejs npm)." >&2; \
+	fi
 
 run: $(STAMP)
 	mkdir -p var/celery/queue var/celery/control var/media
@@ -34,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(AXE)
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite://:memory: \
 		$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production \
@@ -48,8 +59,8 @@ test: lint
 
 # Translators: refresh the catalogues after changing user-facing text.
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale mi --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --no-obsolete
+	$(MANAGE) makemessages --locale mi --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'node_modules/*' --no-obsolete
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var staticfiles db.sqlite3
+	rm -rf $(VENV) var staticfiles db.sqlite3 node_modules
