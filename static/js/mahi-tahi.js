@@ -91,3 +91,55 @@ document.addEventListener("click", (event) => {
     batch.roots.push(event.target);
   });
 })();
+
+// A wide table scrolls sideways in its own box on a phone (.table-responsive, a door list's
+// times). A box that scrolls is made reachable by keyboard (Tab to it, then the arrow keys)
+// and named for a screen reader by its table's caption, else the heading it sits under
+// (WCAG 2.1.1). Checked when the page loads, after an htmx swap, and when the window resizes:
+// a box that fits again is left as it was.
+(() => {
+  const BOXES = ".table-responsive, .door-list-times";
+  const HEADING = "h1, h2, h3, h4, h5, h6";
+  let named = 0;
+
+  function labelFor(box) {
+    const caption = box.querySelector("caption");
+    if (caption) return caption;
+    for (let at = box; at && at !== document.body; at = at.parentElement) {
+      for (let before = at.previousElementSibling; before; before = before.previousElementSibling) {
+        if (before.matches(HEADING)) return before;
+        const inside = before.querySelectorAll(HEADING);
+        if (inside.length) return inside[inside.length - 1];
+      }
+    }
+    return null;
+  }
+
+  function reachable() {
+    for (const box of document.querySelectorAll(BOXES)) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.dataset.scrollReachable = "";
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        const label = labelFor(box);
+        if (label) {
+          if (!label.id) label.id = `scroll-label-${++named}`;
+          box.setAttribute("aria-labelledby", label.id);
+        }
+      } else if (!scrolls && "scrollReachable" in box.dataset) {
+        delete box.dataset.scrollReachable;
+        for (const name of ["tabindex", "role", "aria-labelledby"]) box.removeAttribute(name);
+      }
+    }
+  }
+
+  let pending = null;
+  const soon = () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(reachable, 150);
+  };
+  document.addEventListener("DOMContentLoaded", reachable);
+  document.addEventListener("htmx:afterSettle", soon);
+  window.addEventListener("resize", soon);
+})();

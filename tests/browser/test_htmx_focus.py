@@ -98,3 +98,24 @@ def test_progress_asked_again_leaves_focus_and_speaks_when_done(
     page.get_by_text("Done.").wait_for()
     said(page, "2 reports published and sent home.")
     assert focused(page, "focused.textContent.trim() === 'Back to the round'")
+
+
+def test_a_table_that_scrolls_on_a_phone_is_reached_and_named(page, live_server, world):
+    """At 320 px a wide table scrolls in its own box: Tab reaches the box (so the arrow keys
+    scroll it) and a screen reader hears what it holds; at desktop width it is no stop."""
+    sign_in_with_password(page, live_server.url, world.leader.email)
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{live_server.url}/school/whanau/")
+    box = page.locator(".table-responsive[role=region]").first
+    box.wait_for(state="attached")
+    assert box.get_attribute("tabindex") == "0"
+    label = page.locator(f"#{box.get_attribute('aria-labelledby')}")
+    assert label.inner_text().strip()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if focused(page, "focused.matches('.table-responsive[role=region]')"):
+            break
+    else:
+        pytest.fail("Tab never reached the table's box")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function("() => !document.querySelector('.table-responsive[tabindex]')")
