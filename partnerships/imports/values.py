@@ -7,10 +7,13 @@ A param that is itself a message (a field's label) is translated too.
 """
 
 import datetime
+import functools
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from partnerships.models import WhanauLink, WhanauMember
@@ -159,25 +162,44 @@ _RELATIONSHIPS = {
         "mother mum mom mam mummy mama whaea māmā mama stepmother stepmum birthmother"
     ),
     WhanauLink.Relationship.FATHER: "father dad daddy papa matua pāpā stepfather stepdad",
-    WhanauLink.Relationship.PARENT: "parent parents guardian legalguardian",
+    WhanauLink.Relationship.PARENT: "parent parents guardian legalguardian mātua",
     WhanauLink.Relationship.GRANDPARENT: (
         "grandparent grandmother grandfather nan nana nanna nanny gran granny grandma grandad "
         "granddad grandpa koro kōro kuia tipuna tupuna tīpuna tūpuna"
     ),
-    WhanauLink.Relationship.AUNT_UNCLE: "aunt aunty auntie uncle unc whaeakēkē",
+    WhanauLink.Relationship.AUNT_UNCLE: "aunt aunty auntie uncle unc whaeakēkē matuakēkē",
     WhanauLink.Relationship.SIBLING: "sibling brother sister tuakana teina tungane tuahine",
     WhanauLink.Relationship.CAREGIVER: (
         "caregiver carer fostercarer fosterparent foster kaitiaki homestay"
     ),
     WhanauLink.Relationship.OTHER: "other whanau whānau family relative cousin friend",
 }
-_RELATIONSHIP_WORDS = {
-    word: relationship for relationship, words in _RELATIONSHIPS.items() for word in words.split()
-}
+
+
+def _in_every_language(choices) -> list[tuple[str, str]]:
+    """(value, label squashed) for each choice in each language of the site: a file exported
+    from a te reo page says “Mātua” and “Reo Pākehā”, and must come back in."""
+    labels = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels += [(value, _squash(str(label))) for value, label in choices]
+    return labels
+
+
+@functools.cache
+def _relationship_words() -> dict[str, str]:
+    words = {
+        word: relationship
+        for relationship, listed in _RELATIONSHIPS.items()
+        for word in listed.split()
+    }
+    for relationship, label in _in_every_language(WhanauLink.Relationship.choices):
+        words.setdefault(label, relationship)  # a listed word keeps its meaning (matua)
+    return words
 
 
 def parse_relationship(text: str) -> str:
-    relationship = _RELATIONSHIP_WORDS.get(_squash(text))
+    relationship = _relationship_words().get(_squash(text))
     if relationship is None:
         raise BadValueError(
             msg(
@@ -197,9 +219,17 @@ _LANGUAGES = {
 }
 
 
+@functools.cache
+def _language_words() -> dict[str, set[str]]:
+    words = {code: set(listed) for code, listed in _LANGUAGES.items()}
+    for code, label in _in_every_language(settings.LANGUAGES):
+        words.setdefault(code, set()).add(label)
+    return words
+
+
 def parse_language(text: str, *, offered: list[str]) -> str:
     squashed = _squash(text)
-    code = next((code for code, words in _LANGUAGES.items() if squashed in words), None)
+    code = next((code for code, words in _language_words().items() if squashed in words), None)
     if code is None or code not in offered:
         raise BadValueError(
             msg(

@@ -79,6 +79,10 @@ def test_a_date_that_is_no_date_is_refused(text):
         ("Caregiver", WhanauLink.Relationship.CAREGIVER),
         ("Aunt", WhanauLink.Relationship.AUNT_UNCLE),
         ("Legal Guardian", WhanauLink.Relationship.PARENT),
+        # The labels a te reo page shows, as a file exported from one writes them.
+        ("Mātua", WhanauLink.Relationship.PARENT),
+        ("Whaea kēkē, matua kēkē rānei", WhanauLink.Relationship.AUNT_UNCLE),
+        ("Whānau kē atu", WhanauLink.Relationship.OTHER),
     ],
 )
 def test_relationship_words(text, relationship):
@@ -94,7 +98,15 @@ def test_an_unknown_relationship_is_a_warning_not_a_refusal():
 
 
 @pytest.mark.parametrize(
-    ("text", "code"), [("English", "en"), ("Māori", "mi"), ("Maori", "mi"), ("te reo", "mi")]
+    ("text", "code"),
+    [
+        ("English", "en"),
+        ("Reo Pākehā", "en"),
+        ("Māori", "mi"),
+        ("Maori", "mi"),
+        ("te reo", "mi"),
+        ("Te reo Māori", "mi"),
+    ],
 )
 def test_languages_the_school_offers(text, code):
     """English and te reo Māori, however written, become the school's language codes."""
