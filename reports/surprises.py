@@ -20,12 +20,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conversations.models import LearningConversation
-from learners.models import GoalComment
+from learners.models import Disposition, GoalComment, LearningArea, shown_name
 from partnerships.models import Voice, WhanauLink, WhanauMember
 from reports.models import DispositionProgress, Report
 
@@ -166,7 +167,18 @@ def _raised_in(talk: LearningConversation, concern: Concern, person: WhanauMembe
     if any(_touches(goal, concern) for goal in talk.goals.all()):
         return True
     said = " ".join(getattr(talk, name) for name in SUMMARY_FIELDS)
-    return names(said, concern.name)
+    return any(names(said, name) for name in _said_as(concern.name))
+
+
+def _said_as(name: str) -> set[str]:
+    """``name`` as a conversation's notes may say it: as stored and, for a name every school
+    starts with, in each language of the site (“Pāngarau” for “Mathematics and statistics”)."""
+    defaults = (*LearningArea.defaults, *Disposition.defaults)
+    said = {name}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            said.add(shown_name(name, defaults))
+    return said
 
 
 def names(text: str, name: str) -> bool:

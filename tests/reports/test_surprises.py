@@ -204,6 +204,9 @@ def test_a_conversation_about_something_else_does_not_raise_it(
         ("area", "agreed_next_steps", "Practise mathematics  and statistics at home."),
         ("disposition", "whanau_see", "She is not yet resilient when a puzzle is hard."),
         ("disposition", "student_said", "I want to be more Resilient."),
+        # A conversation held in te reo names the default area or disposition in te reo.
+        ("area", "school_noticed", "I kōrero mātou mō te pāngarau: ngā hautanga."),
+        ("disposition", "whanau_see", "Kāore anō ia kia manawaroa i ngā panga uaua."),
     ],
 )
 def test_naming_it_in_the_shared_summary_raises_it(
