@@ -1,6 +1,7 @@
 """axe-core on every page of the access matrix, for every role shown it, in English and in te
-reo Māori; and on the pages a person reaches when refused (sign-in, 404, 403). Each page must
-also reflow: no sideways scrolling at 320 px wide, nor at 640 px with text at 200%.
+reo Māori; and on the pages a person reaches when refused or when something fails (sign-in,
+404, 403, 400, 500, a form open too long, too many tries). Each page must also reflow: no
+sideways scrolling at 320 px wide, nor at 640 px with text at 200%.
 
 A test is one URL name in one language (``test_page[goal_detail-mi]``), auditing each role's
 view of it; a role whose page is the same HTML as one already audited (but for the CSRF token,
@@ -15,13 +16,16 @@ import re
 from functools import cached_property
 
 import pytest
+from allauth.core.internal.ratelimit import respond_429
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.defaults import permission_denied
+from django.views.csrf import csrf_failure
+from django.views.defaults import bad_request, permission_denied, server_error
 from playwright.sync_api import Error as PlaywrightError
 
 from reports import services as report_services
@@ -166,20 +170,34 @@ def _code_confirm(page, base_url: str, email: str) -> None:
     page.wait_for_url(re.compile(r"/accounts/login/code/confirm/"))
 
 
-def _forbidden(page, base_url: str, language: str) -> None:
-    """The 403 page as Django's handler renders it, served at a real address of the site
-    (its stylesheet and scripts load as on any page): no GET of the app refuses with a 403."""
+# Error pages no GET of the test world reaches: each as its handler renders it.
+HANDLERS = {
+    "403": lambda request: permission_denied(request, PermissionDenied()),
+    "400": lambda request: bad_request(request, Exception()),
+    "500": server_error,
+    "403_csrf": lambda request: csrf_failure(request, reason=""),
+    "429": respond_429,
+}
+
+
+def _handled(page, base_url: str, language: str, name: str) -> None:
+    """The error page as its handler renders it, served at a real address of the site (its
+    stylesheet and scripts load as on any page)."""
     with translation.override(language):
         request = RequestFactory().get("/students/")
         request.LANGUAGE_CODE = language
-        html = permission_denied(request, PermissionDenied()).content.decode()
-    url = base_url + "/forbidden-for-the-sweep/"
-    page.route(url, lambda route: route.fulfill(status=403, body=html, content_type="text/html"))
+        request.user = AnonymousUser()
+        request.session = {}
+        response = HANDLERS[name](request)
+    html = response.content.decode()
+    url = base_url + "/an-error-page-for-the-sweep/"
+    status = response.status_code
+    page.route(url, lambda route: route.fulfill(status=status, body=html, content_type="text/html"))
     page.goto(url, wait_until="load")
     page.unroute(url)
 
 
-REFUSALS = ("account_login", "account_request_login_code", "code_confirm", "404", "403")
+REFUSALS = ("account_login", "account_request_login_code", "code_confirm", "404", *HANDLERS)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -191,8 +209,8 @@ def test_refusal_page(sweep, name, language, record_property):
         _code_confirm(page, sweep.base_url, sweep.world.whanau.email)
     elif name == "404":
         assert page.goto(sweep.base_url + "/no-such-page/").status == 404
-    elif name == "403":
-        _forbidden(page, sweep.base_url, language)
+    elif name in HANDLERS:
+        _handled(page, sweep.base_url, language, name)
     else:
         assert page.goto(sweep.base_url + reverse(name)).status == 200
     record_property("audited", 1)

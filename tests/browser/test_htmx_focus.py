@@ -90,7 +90,8 @@ def test_progress_asked_again_leaves_focus_and_speaks_when_done(
     for _ in range(2):  # two polls answered and swapped in
         with page.expect_response(re.compile(r"/reports/runs/\d+/$")):
             pass
-    page.wait_for_timeout(100)
+    # Longer than a swap's settling and the announcer's own delay: anything said would be there.
+    page.wait_for_timeout(500)
     assert focused(page, "focused.textContent.trim() === 'Back to the round'")
     assert page.locator("#announcer").text_content() == ""
 
