@@ -79,7 +79,8 @@ def same_page(html: str, user=None) -> str:
 
 def audit(page, *, name: str, role: str, language: str) -> list:
     """axe's violations on the page shown, then its reflow at 320 px and at 640 px with text
-    at 200%; the page is left as it was found (desktop size), for the next address."""
+    at 200%; the window is put back to desktop size for the next address (loading it resets
+    the text size)."""
     found = [
         Violation(v["id"], v["impact"] or "", name, role, language, target, v["help"])
         for v in page.evaluate(RUN_AXE)

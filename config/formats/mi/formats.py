@@ -1,7 +1,8 @@
 """Te reo Māori formats: "1 Hakihea 2026", "14:30", "1/12/2026"; the week starts on Rāhina.
 
-Month and day names come from the libraries' catalogue (locale/libraries/mi). Times use the
-24-hour clock, as locale/mi/GLOSSARY.md asks: "14:30" needs no words for a.m. and p.m.
+Month and day names come from the libraries' catalogue (locale/libraries/mi). The default time
+format is the 24-hour clock ("14:30" needs no words for a.m. and p.m.); a page that spells out
+its own format, "g:i a", reads "2:30 i te ahiahi" (locale/mi/GLOSSARY.md).
 """
 
 # The *_FORMAT strings use Django's date format syntax.
