@@ -8,6 +8,7 @@ English voice on a te reo page.
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import get_language_info
 
@@ -39,3 +40,13 @@ def marked_names(codes=None) -> list[tuple[str, str]]:
         (code, format_html('<span lang="{}">{}</span>', code, name))
         for code, name in own_names(codes)
     ]
+
+
+def in_each_language(make) -> list:
+    """``make()`` once in each language of the site, in the order of ``settings.LANGUAGES``:
+    for reading back words as any page may have shown them."""
+    made = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            made.append(make())
+    return made

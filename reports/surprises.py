@@ -17,16 +17,17 @@ whānau, and the period's conversations (with who took part and their goals) and
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conversations.models import LearningConversation
 from learners.models import Disposition, GoalComment, LearningArea, shown_name
+from partnerships.languages import in_each_language
 from partnerships.models import Voice, WhanauLink, WhanauMember
 from reports.models import DispositionProgress, Report
 
@@ -170,15 +171,13 @@ def _raised_in(talk: LearningConversation, concern: Concern, person: WhanauMembe
     return any(names(said, name) for name in _said_as(concern.name))
 
 
-def _said_as(name: str) -> set[str]:
+@functools.cache
+def _said_as(name: str) -> frozenset[str]:
     """``name`` as a conversation's notes may say it: as stored and, for a name every school
-    starts with, in each language of the site (“Pāngarau” for “Mathematics and statistics”)."""
+    starts with, in each language of the site (“Pāngarau” for “Mathematics and statistics”).
+    Kept once per name: the check asks it for every conversation of every concern."""
     defaults = (*LearningArea.defaults, *Disposition.defaults)
-    said = {name}
-    for code, _language in settings.LANGUAGES:
-        with translation.override(code):
-            said.add(shown_name(name, defaults))
-    return said
+    return frozenset({name, *in_each_language(lambda: shown_name(name, defaults))})
 
 
 def names(text: str, name: str) -> bool:

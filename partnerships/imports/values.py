@@ -13,9 +13,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from partnerships.languages import in_each_language
 from partnerships.models import WhanauLink, WhanauMember
 
 
@@ -179,11 +179,11 @@ _RELATIONSHIPS = {
 def _in_every_language(choices) -> list[tuple[str, str]]:
     """(value, label squashed) for each choice in each language of the site: a file exported
     from a te reo page says “Mātua” and “Reo Pākehā”, and must come back in."""
-    labels = []
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            labels += [(value, _squash(str(label))) for value, label in choices]
-    return labels
+    return [
+        pair
+        for labels in in_each_language(lambda: [(v, _squash(str(label))) for v, label in choices])
+        for pair in labels
+    ]
 
 
 @functools.cache

@@ -11,9 +11,7 @@ module's end empties the database, as a transactional test's end does. One brows
 per role and language, signed in by a session cookie, serves every page.
 """
 
-import datetime
 import re
-from functools import cached_property
 
 import pytest
 from allauth.core.internal.ratelimit import respond_429
@@ -23,12 +21,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.csrf import csrf_failure
 from django.views.defaults import bad_request, permission_denied, server_error
 from playwright.sync_api import Error as PlaywrightError
 
-from reports import services as report_services
 from tests.access.matrix import MATRIX
 from tests.access.objects import Things
 from tests.access.outcomes import ROLES
@@ -45,17 +42,7 @@ PAGES = [name for name, row in MATRIX.items() if any(row.get[r].status == 200 fo
 class OtherRound(Things):
     """Another round of reports for the world's class, its reports in a state of their own."""
 
-    @cached_property
-    def report_round(self):
-        today = timezone.localdate()
-        return report_services.report_round_create(
-            actor=self.world.leader,
-            school=self.world.school,
-            name="End of year",
-            period_starts_on=today - datetime.timedelta(days=60),
-            due_on=today + datetime.timedelta(days=14),
-            classes=[self.world.classroom],
-        )
+    round_name = "End of year"
 
 
 class Sweep:
