@@ -155,6 +155,8 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     proposed_by_voice = models.CharField(_("proposed by"), max_length=16, choices=Voice.choices)
+    # A correction asked for and declined: the person's own statement, shown with the goal.
+    correction_statement = models.TextField(_("statement of correction"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -272,6 +274,13 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     voice = models.CharField(max_length=16, choices=Voice.choices)
+    # A photo or recording that shows other children is held from whānau until a teacher has
+    # checked those children's consent and confirmed it may be shared.
+    shows_others = models.BooleanField(_("shows other children"), default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -320,6 +329,8 @@ class GoalComment(models.Model):
         related_name="+",
     )
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A correction asked for and declined: the person's own statement, shown with the comment.
+    correction_statement = models.TextField(_("statement of correction"), blank=True)
 
     objects = GoalCommentQuerySet.as_manager()
 

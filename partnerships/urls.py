@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("partnerships.imports.urls")),
     path("", include("partnerships.classes.urls")),
     path("", include("partnerships.year.urls")),
+    path("", include("partnerships.privacy.urls")),
 ]

@@ -5,7 +5,14 @@ from partnerships.models.audit import AuditEvent
 from partnerships.models.imports import ImportJob, ImportPreset
 from partnerships.models.notices import Notice, Rhythm, Rhythmic
 from partnerships.models.outbox import OutboxEmail
-from partnerships.models.people import Household, Student, WhanauLink, WhanauMember
+from partnerships.models.people import (
+    Household,
+    MediaConsent,
+    Student,
+    WhanauLink,
+    WhanauMember,
+)
+from partnerships.models.privacy import PrivacyExport, PrivacyPolicy, PrivacyRequest
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School, Staff, Term
 from partnerships.models.sign_in import (
     CARD_ALPHABET,
@@ -29,8 +36,12 @@ __all__ = [
     "ImportJob",
     "ImportPreset",
     "Invitation",
+    "MediaConsent",
     "Notice",
     "OutboxEmail",
+    "PrivacyExport",
+    "PrivacyPolicy",
+    "PrivacyRequest",
     "Rhythm",
     "Rhythmic",
     "School",

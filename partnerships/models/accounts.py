@@ -50,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin, Rhythmic):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Their home page shows what is new since the visit before this one.
     home_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When they last read their school's privacy notice: whānau see it at their first sign-in.
+    privacy_notice_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -11,6 +11,13 @@ from partnerships.models.notices import Rhythmic
 from partnerships.models.schools import YEAR_LEVELS, Classroom, School
 
 
+class MediaConsent(models.TextChoices):
+    """Where photos and recordings of a child may be seen, as their whānau chose."""
+
+    WHANAU_ONLY = "whanau", _("Only by our own whānau")
+    CLASS_DISPLAYS = "class", _("By our whānau, and in class displays")
+
+
 class StudentQuerySet(models.QuerySet):
     def in_class_order(self):
         return self.order_by("last_name", "first_name", "pk")
@@ -80,6 +87,16 @@ class Student(models.Model):
         verbose_name=_("also supported by"),
         help_text=_("Teachers outside the class who work with this student, such as a mentor."),
     )
+
+    # Whether photos and recordings of them may be shared beyond their own whānau, as their
+    # whānau chose (audited; none chosen: their whānau only).
+    media_consent = models.CharField(
+        _("photos and recordings"),
+        max_length=16,
+        choices=MediaConsent.choices,
+        default=MediaConsent.WHANAU_ONLY,
+    )
+    media_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The learner profile: who they are, told by them, their whānau and the school.
     strengths = models.TextField(_("strengths"), blank=True)
@@ -212,6 +229,8 @@ class WhanauMember(Rhythmic):
     needs_interpreter = models.BooleanField(_("would like an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    # A correction asked for and declined: the person's own statement, shown with their details.
+    correction_statement = models.TextField(_("statement of correction"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

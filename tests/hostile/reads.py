@@ -19,7 +19,17 @@ from learners.models import Goal, InquiryStep, NextStep
 from partnerships.models import Student, Voice, WhanauLink, WhanauMember
 from partnerships.notices import FAMILY, STAFF, kinds_for
 from reports.drilldown import DRILLS
-from tests.hostile import reads_classes, reads_imports, reads_setup, reads_year
+from tests.hostile import (
+    reads_classes,
+    reads_imports,
+    reads_privacy_consent,
+    reads_privacy_exports,
+    reads_privacy_notice,
+    reads_privacy_requests,
+    reads_privacy_retention,
+    reads_setup,
+    reads_year,
+)
 
 
 def _days_ago(days: int) -> str:
@@ -286,7 +296,17 @@ FILE_FIELDS = {
 }
 
 # The set-up pages keep their reads beside each other, one module each.
-for _pages in (reads_setup, reads_imports, reads_classes, reads_year):
+for _pages in (
+    reads_setup,
+    reads_imports,
+    reads_classes,
+    reads_year,
+    reads_privacy_notice,
+    reads_privacy_consent,
+    reads_privacy_requests,
+    reads_privacy_exports,
+    reads_privacy_retention,
+):
     GET_PARAMS |= _pages.GET_PARAMS
     POST_FIELDS |= _pages.POST_FIELDS
     FILE_FIELDS |= _pages.FILE_FIELDS

@@ -16,6 +16,11 @@ from tests.query_counts import (
     rows_imports,
     rows_learners,
     rows_partnerships,
+    rows_privacy_consent,
+    rows_privacy_exports,
+    rows_privacy_notice,
+    rows_privacy_requests,
+    rows_privacy_retention,
     rows_reports,
     rows_schedules,
     rows_setup,
@@ -27,6 +32,11 @@ from tests.query_counts.pages import Page
 from tests.query_counts.scene import Scene
 
 PAGES: list[Page] = [
+    *rows_privacy_notice.PAGES,
+    *rows_privacy_consent.PAGES,
+    *rows_privacy_requests.PAGES,
+    *rows_privacy_exports.PAGES,
+    *rows_privacy_retention.PAGES,
     *rows_partnerships.PAGES,
     *rows_learners.PAGES,
     *rows_conversations.PAGES,

@@ -1,0 +1,1 @@
+"""What conversations contributes to privacy work (``partnerships.privacy.hooks``)."""

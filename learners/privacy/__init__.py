@@ -1,0 +1,1 @@
+"""What learners contributes to privacy work (``partnerships.privacy.hooks``)."""

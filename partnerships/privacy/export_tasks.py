@@ -1,0 +1,1 @@
+"""Background work for privacy exports."""

@@ -1,0 +1,3 @@
+"""URLs: export_urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: notice_urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: request_urls."""
+
+urlpatterns: list = []

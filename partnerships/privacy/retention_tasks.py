@@ -1,0 +1,1 @@
+"""Background work for retention: the nightly removal of what has passed its time."""

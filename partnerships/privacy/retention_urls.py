@@ -1,0 +1,3 @@
+"""URLs: retention_urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""What reports contributes to privacy work (``partnerships.privacy.hooks``)."""

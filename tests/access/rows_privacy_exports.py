@@ -1,0 +1,3 @@
+"""Rows for the privacy pages: exports."""
+
+ROWS: dict = {}

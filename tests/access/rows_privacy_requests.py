@@ -1,0 +1,3 @@
+"""Rows for the privacy pages: requests."""
+
+ROWS: dict = {}

@@ -1,0 +1,5 @@
+"""What the privacy pages read from a request (see ``reads.py``): retention."""
+
+GET_PARAMS: dict = {}
+POST_FIELDS: dict = {}
+FILE_FIELDS: dict = {}

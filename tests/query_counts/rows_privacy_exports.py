@@ -1,0 +1,3 @@
+"""Query counts of the privacy pages: exports."""
+
+PAGES: list = []

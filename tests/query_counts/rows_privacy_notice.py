@@ -1,0 +1,3 @@
+"""Query counts of the privacy pages: notice."""
+
+PAGES: list = []
