@@ -17,6 +17,7 @@ class ConversationsConfig(AppConfig):
             staff_left,  # withdraws the free times of someone who left
             year_end,  # closes last year's rounds and unsent updates at a year rollover
         )
+        from conversations.privacy import exports, retention  # noqa: F401  privacy hooks
         from conversations.weekly import demo as weekly_demo  # noqa: F401
         from conversations.weekly import notices as weekly_notices  # noqa: F401  kinds of notice
         from conversations.weekly import panels as weekly_panels  # noqa: F401

@@ -12,3 +12,4 @@ class PartnershipsConfig(AppConfig):
             panels,  # registers the home page's panels
             sessions,  # how long each sign-in lasts (a user_logged_in receiver)
         )
+        from partnerships.privacy import corrections, retention, sections  # noqa: F401  hooks

@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import demo, demo_notices, demo_reports, notices, panels  # noqa: F401
+        from reports.privacy import exports, retention  # noqa: F401  privacy hooks

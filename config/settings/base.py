@@ -309,6 +309,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.finish_booking_nudges",
         "schedule": crontab(minute="*/10"),
     },
+    # Privacy exports a dead worker left, built again; expired ones deleted.
+    "privacy-exports-sweep": {
+        "task": "partnerships.privacy.export_tasks.sweep_exports",
+        "schedule": crontab(minute="*/15"),
+    },
+    # What has passed each school's retention periods, removed (after a leader-visible preview).
+    "privacy-retention-nightly": {
+        "task": "partnerships.privacy.retention_tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Imports a dead worker left, restarted; finished or abandoned files' rows let go.
     "imports-sweep": {
         "task": "partnerships.imports.tasks.import_sweep",

@@ -1,0 +1,1 @@
+"""What conversations holds about a person and a school, for exports."""

@@ -1,0 +1,1 @@
+"""What conversations keeps past a retention period."""

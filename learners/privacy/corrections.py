@@ -1,0 +1,1 @@
+"""Goals and comments a person may ask to have corrected."""

@@ -1,0 +1,1 @@
+"""What learners holds about a person and a school, for exports."""

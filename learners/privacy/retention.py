@@ -1,0 +1,1 @@
+"""Evidence files past the school's evidence period."""

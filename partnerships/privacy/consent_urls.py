@@ -1,0 +1,3 @@
+"""URLs: consent for photos and recordings."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""What of the ground floor a person may ask to correct: their contact details."""

@@ -1,0 +1,1 @@
+"""What reports holds about a person and a school, for exports."""

@@ -1,0 +1,1 @@
+"""What reports keeps past a retention period."""
