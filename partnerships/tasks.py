@@ -28,5 +28,6 @@ def forget_old_submissions() -> int:
     """Daily: the one-time tokens of forms posted long enough ago to be sent twice no more."""
     return submissions.submissions_forget()
 
+
 # The privacy work's tasks live beside it; importing them here lets the worker find them.
 from partnerships.privacy import export_tasks, retention_tasks  # noqa: E402, F401
