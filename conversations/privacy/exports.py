@@ -1,1 +1,264 @@
-"""What conversations holds about a person and a school, for exports."""
+"""What conversations holds about a person and a school, for exports.
+
+For the child an export is about: their learning conversations as whānau read them (never the
+staff-only notes), their weekly updates once they went home, with the replies, and the
+bookings of the person's own household only (another household's arrangements are not
+theirs, as in the app). Without the child: what the person wrote themself. Contributors are
+named only as "you" or by their part.
+"""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from conversations.access import conversations_visible_to, own_bookings, time_requests_visible_to
+from conversations.models import (
+    Booking,
+    LearningConversation,
+    Reflection,
+    TimeRequest,
+    UpdateReply,
+    WeeklyUpdate,
+)
+from conversations.weekly.access import updates_visible_to
+from partnerships.models import Voice, WhanauMember
+from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
+from partnerships.privacy.rows import child_of, fields, file_name, is_staff_of, shown, whose
+
+CONVERSATION_FIELDS = (
+    "kind",
+    "held_at",
+    "place",
+    "led_by",
+    "student_attended",
+    "others",
+    "school_noticed",
+    "whanau_see",
+    "student_said",
+    "agreed_next_steps",
+    "follow_up_on",
+)
+UPDATE_FIELDS = ("week", "learned", "proud_of", "working_on", "question_for_home")
+BOOKING_FIELDS = (
+    "how",
+    "needs_childcare",
+    "needs_interpreter",
+    "interpreter_language",
+    "needs_accessible_room",
+    "note",
+    "cancelled_at",
+)
+
+
+def _conversations(subject: Subject, student):
+    member_ids = set(
+        WhanauMember.objects.filter(school=subject.school, user=subject.user).values_list(
+            "pk", flat=True
+        )
+    )
+    conversations = (
+        conversations_visible_to(subject.user)
+        .filter(student=student)
+        .prefetch_related(
+            Prefetch("reflections", Reflection.objects.order_by("created_at", "pk")),
+            "whanau_attendees",
+        )
+        .order_by("held_at", "pk")
+    )
+    rows = []
+    for conversation in conversations:
+        row = fields(conversation, CONVERSATION_FIELDS)
+        attended = any(member.pk in member_ids for member in conversation.whanau_attendees.all())
+        row[_("You took part")] = shown(attended)
+        for reflection in conversation.reflections.all():
+            row[
+                _("Reflection (%(who)s, %(date)s)")
+                % {
+                    "who": whose(subject, reflection.author_id, reflection.voice),
+                    "date": shown(reflection.created_at),
+                }
+            ] = reflection.body
+        rows.append(row)
+    return rows
+
+
+def _updates(subject: Subject, student):
+    updates = (
+        updates_visible_to(subject.user)
+        .filter(student=student, queued_at__isnull=False)
+        .prefetch_related(Prefetch("replies", UpdateReply.objects.order_by("created_at", "pk")))
+        .order_by("week", "pk")
+    )
+    rows, files = [], []
+    for update in updates:
+        row = fields(update, UPDATE_FIELDS)
+        if update.photo:
+            in_zip = file_name("weekly-updates", update.pk, "photo")
+            row[_("Photo")] = f"files/{in_zip}"
+            files.append((in_zip, update.photo))
+        for reply in update.replies.all():
+            row[
+                _("Reply (%(who)s, %(date)s)")
+                % {
+                    "who": whose(subject, reply.author_id, reply.voice),
+                    "date": shown(reply.created_at),
+                }
+            ] = reply.body
+        rows.append(row)
+    return rows, files
+
+
+def _bookings(subject: Subject, student):
+    bookings = own_bookings(subject.user).filter(student__school=subject.school)
+    bookings = (
+        bookings.filter(student=student)
+        if student is not None
+        else bookings.filter(whanau__user=subject.user)
+    )
+    rows = []
+    for booking in bookings.select_related("round", "slot", "whanau").order_by(
+        "slot__starts_at", "pk"
+    ):
+        row = {_("Round"): booking.round.title, _("Time"): shown(booking.slot.starts_at)}
+        row |= fields(booking, BOOKING_FIELDS)
+        row[_("Booked by")] = (
+            _("You") if booking.whanau.user_id == subject.user.pk else _("Your household")
+        )
+        rows.append(row)
+    return rows
+
+
+def _time_requests(subject: Subject):
+    requests = time_requests_visible_to(subject.user).filter(
+        whanau__user=subject.user, student__school=subject.school
+    )
+    return [
+        fields(request, ("message", "answer", "answered_at", "created_at"))
+        for request in requests.order_by("created_at", "pk")
+    ]
+
+
+def _own_replies(subject: Subject, student):
+    replies = UpdateReply.objects.filter(
+        update__student__school=subject.school, author=subject.user
+    ).exclude(voice__in=Voice.school_voices())
+    if student is not None:
+        replies = replies.exclude(update__student=student)
+    return [
+        {_("Date"): shown(reply.created_at), _("Your reply"): reply.body}
+        for reply in replies.order_by("created_at", "pk")
+    ]
+
+
+def _staff_counts(subject: Subject):
+    user, school = subject.user, subject.school
+    return [
+        {
+            _("Conversations recorded"): str(
+                LearningConversation.objects.filter(
+                    student__school=school, recorded_by=user
+                ).count()
+            ),
+            _("Replies to weekly updates"): str(
+                UpdateReply.objects.filter(
+                    update__student__school=school, author=user, voice__in=Voice.school_voices()
+                ).count()
+            ),
+        }
+    ]
+
+
+@PERSON_SECTIONS.register("conversations", order=30)
+def person_sections(subject: Subject):
+    student = child_of(subject)
+    if student is not None:
+        yield Section(_("Learning conversations"), _conversations(subject, student))
+        rows, files = _updates(subject, student)
+        yield Section(_("Weekly updates home"), rows, files)
+    yield Section(_("Your household’s bookings"), _bookings(subject, student))
+    yield Section(_("Times you asked for"), _time_requests(subject))
+    yield Section(_("Your other replies to weekly updates"), _own_replies(subject, student))
+    if is_staff_of(subject):
+        yield Section(_("What you recorded as staff"), _staff_counts(subject))
+
+
+# A school's tables -------------------------------------------------------------------
+
+
+def _rows(queryset, names):
+    for row in queryset.values_list(*names).iterator(chunk_size=1000):
+        yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+
+
+@SCHOOL_TABLES.register("conversations", order=30)
+def school_tables(school):
+    tables = {
+        "conversations": (
+            LearningConversation.objects.filter(student__school=school),
+            [
+                "id",
+                "student_id",
+                *CONVERSATION_FIELDS,
+                "staff_notes",
+                "recorded_by__name",
+                "created_at",
+            ],
+        ),
+        "conversation_reflections": (
+            Reflection.objects.filter(conversation__student__school=school),
+            ["id", "conversation_id", "author__name", "voice", "body", "created_at"],
+        ),
+        "bookings": (
+            Booking.objects.filter(student__school=school),
+            [
+                "id",
+                "round__title",
+                "slot__starts_at",
+                "student_id",
+                "whanau_id",
+                "household_id",
+                *BOOKING_FIELDS,
+                "created_at",
+            ],
+        ),
+        "time_requests": (
+            TimeRequest.objects.filter(student__school=school),
+            [
+                "id",
+                "round__title",
+                "student_id",
+                "whanau_id",
+                "message",
+                "answer",
+                "answered_at",
+                "created_at",
+            ],
+        ),
+        "weekly_updates": (
+            WeeklyUpdate.objects.filter(student__school=school),
+            [
+                "id",
+                "student_id",
+                *UPDATE_FIELDS,
+                "status",
+                "author__name",
+                "queued_at",
+                "created_at",
+            ],
+        ),
+        "weekly_update_replies": (
+            UpdateReply.objects.filter(update__student__school=school),
+            ["id", "update_id", "author__name", "voice", "body", "created_at"],
+        ),
+    }
+    for name, (queryset, names) in tables.items():
+        yield Table(name, names, _rows(queryset.order_by("pk"), names))
+    photos = WeeklyUpdate.objects.filter(student__school=school).exclude(photo="").order_by("pk")
+    yield Table(
+        "weekly_update_photos",
+        ["update_id", "file"],
+        (
+            [pk, f"files/weekly_update_photos/{pk}-photo"]
+            for pk in photos.values_list("pk", flat=True)
+        ),
+        ((f"{update.pk}-photo", update.photo) for update in photos.only("pk", "photo").iterator()),
+    )
