@@ -9,6 +9,7 @@ from partnerships.access import (
     own_whanau_links,
     relation_to,
     signed_in,
+    students_led_by,
     students_managed_by,
     students_visible_to,
 )
@@ -57,8 +58,33 @@ def next_steps_managed_by(user) -> QuerySet[NextStep]:
     return NextStep.objects.filter(goal__in=goals_managed_by(user))
 
 
+# Evidence whānau and the student may see: all but a photo or PDF showing other children that
+# no teacher has yet confirmed may be shared (it is "held").
+SHARED_EVIDENCE = Q(shows_others=False) | Q(confirmed_at__isnull=False)
+
+
 def evidence_visible_to(user) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(goal__in=goals_visible_to(user))
+    """Evidence on goals they can see; held evidence only to the student's staff side (their
+    teachers and leaders, who check it), never to whānau or the student until confirmed."""
+    if not signed_in(user):
+        return Evidence.objects.none()
+    return Evidence.objects.filter(
+        Q(goal__in=goals_visible_to(user)) & SHARED_EVIDENCE
+        | Q(goal__student__in=students_managed_by(user))
+        | Q(goal__student__in=students_led_by(user))
+    )
+
+
+def evidence_on_goal_seen_by(goal: Goal, relation: Relation) -> QuerySet[Evidence]:
+    """``evidence_visible_to`` on one goal already found among ``goals_visible_to``, given how
+    the person stands to its student (``relation_to``): held evidence only for the staff side."""
+    evidence = Evidence.objects.filter(goal=goal)
+    return evidence if relation.reads_as_staff else evidence.filter(SHARED_EVIDENCE)
+
+
+def evidence_managed_by(user) -> QuerySet[Evidence]:
+    """Evidence a leader or teacher of the student may confirm as fit to share."""
+    return Evidence.objects.filter(goal__student__in=students_managed_by(user))
 
 
 def comments_visible_to(user) -> QuerySet[GoalComment]:

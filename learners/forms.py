@@ -85,6 +85,14 @@ class EvidenceForm(forms.Form):
         help_text=_("A photo (JPEG, PNG, GIF or WebP) or a PDF, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
+    shows_others = forms.BooleanField(
+        label=_("This shows other children"),
+        required=False,
+        help_text=_(
+            "Tick this if other children can be seen in the photo or PDF. It is kept from "
+            "families until a kaiako has checked it may be shared."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -94,4 +102,6 @@ class EvidenceForm(forms.Form):
         cleaned = super().clean()
         if not self.errors and not cleaned.get("note") and not cleaned.get("file"):
             raise forms.ValidationError(_("Add a note, a photo or a PDF."))
+        # A note alone shows nobody: the box counts only with a photo or PDF.
+        cleaned["shows_others"] = bool(cleaned.get("shows_others") and cleaned.get("file"))
         return cleaned

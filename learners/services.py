@@ -12,12 +12,14 @@ Whoever should hear of a goal to agree or a comment is told in the same transact
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learners import notices
+from learners.access import evidence_managed_by
 from learners.models import (
     DEFAULT_DISPOSITIONS,
     DEFAULT_LEARNING_AREAS,
@@ -285,8 +287,15 @@ def home_activity_create(
     return activity
 
 
-def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) -> Evidence:
-    """Add a note, photo or PDF as evidence of learning. The form has checked the file."""
+def evidence_add(
+    *, goal: Goal, by: User, voice: str, note: str, upload=None, shows_others: bool = False
+) -> Evidence:
+    """Add a note, photo or PDF as evidence of learning. The form has checked the file.
+
+    A photo or PDF that ``shows_others`` (other children) is held: whānau and the student do
+    not see it, nor that it was added (its audit row is on the evidence, not in the goal's
+    history), until one of the student's teachers confirms it may be shared
+    (``evidence_confirm``)."""
     refuse_if_left(goal.student)
     with transaction.atomic():
         evidence = Evidence(goal=goal, added_by=by, voice=voice, note=note, kind=Evidence.Kind.NOTE)
@@ -295,15 +304,60 @@ def evidence_add(*, goal: Goal, by: User, voice: str, note: str, upload=None) ->
             evidence.content_type = upload.checked_content_type
             evidence.original_name = upload.name[:200]
             evidence.file = upload
+            evidence.shows_others = shows_others
         evidence.save()
-        audit.record(
-            actor=by,
-            action=AuditEvent.Action.CREATED,
-            obj=goal,
-            student=goal.student,
-            summary=_("Evidence added (%(kind)s)") % {"kind": evidence.get_kind_display()},
-        )
+        kind = evidence.get_kind_display()
+        if evidence.shows_others:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CREATED,
+                obj=evidence,
+                student=goal.student,
+                summary=_(
+                    "Evidence added (%(kind)s), held until a kaiako confirms it may be shared"
+                )
+                % {"kind": kind},
+            )
+        else:
+            audit.record(
+                actor=by,
+                action=AuditEvent.Action.CREATED,
+                obj=goal,
+                student=goal.student,
+                summary=_("Evidence added (%(kind)s)") % {"kind": kind},
+            )
     return evidence
+
+
+def evidence_confirm(*, actor: User, evidence_id: int) -> bool:
+    """A teacher or leader of the student has checked held evidence (no child whose whānau
+    keep their photos to themselves is shown) and releases it to whānau and the student.
+    Anyone else is refused (``PermissionDenied``). True if it was held; confirming again, or
+    evidence never held, changes nothing."""
+    with transaction.atomic():
+        evidence = (
+            evidence_managed_by(actor)
+            .select_for_update(of=("self",))
+            .select_related("goal__student")
+            .filter(pk=evidence_id)
+            .first()
+        )
+        if evidence is None:
+            raise PermissionDenied
+        if not evidence.shows_others or evidence.confirmed_at is not None:
+            return False
+        evidence.confirmed_at, evidence.confirmed_by = timezone.now(), actor
+        evidence.save(update_fields=["confirmed_at", "confirmed_by"])
+        # On the goal now: its history tells whānau it arrived, as it does other evidence.
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED,
+            obj=evidence.goal,
+            student=evidence.goal.student,
+            summary=_("Evidence shared (%(kind)s), checked for other children")
+            % {"kind": evidence.get_kind_display()},
+        )
+    return True
 
 
 def comment_post(*, goal: Goal, by: User, voice: str, body: str) -> GoalComment:

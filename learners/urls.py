@@ -16,6 +16,7 @@ urlpatterns = [
     path("steps/<int:pk>/done/", views.next_step_done, name="next_step_done"),
     path("steps/<int:pk>/move/", views.next_step_move, name="next_step_move"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/confirm/", views.evidence_confirm, name="evidence_confirm"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
