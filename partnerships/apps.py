@@ -12,4 +12,10 @@ class PartnershipsConfig(AppConfig):
             panels,  # registers the home page's panels
             sessions,  # how long each sign-in lasts (a user_logged_in receiver)
         )
-        from partnerships.privacy import corrections, retention, sections  # noqa: F401  hooks
+        from partnerships.privacy import (  # noqa: F401
+            corrections,  # hooks
+            demo,  # a demo step: an open privacy request
+            requests,  # the privacy requests' kinds of outbox email
+            retention,  # hooks
+            sections,  # hooks
+        )

@@ -56,15 +56,35 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Field:
+    """One text of a correctable record the school may correct: its name on the model, its
+    label, and whether it is long (a textarea) or a line."""
+
+    name: str
+    label: str
+    max_length: int
+    long: bool = False
+    required: bool = True
+
+
+@dataclass(frozen=True)
 class Correctable:
-    """A kind of record a person may ask to have corrected."""
+    """A kind of record a person may ask to have corrected.
+
+    ``find``: the record, if this person may ask about it (their own, or their child's while
+    linked with access), else None. ``find_for_officer(user, school, id)``: the record among
+    the school's, for its privacy officer answering the request (through their own access).
+    ``text``: what each field says now.
+    ``correct`` writes the officer's corrected texts (``values``, by field name); ``attach``
+    sets the person's statement of correction on the record, shown wherever it is."""
 
     label: str
-    # The record, if this user may see it (their own, their child's), else None.
+    fields: tuple[Field, ...]
     find: Callable[[object, int], object | None]
-    text: Callable[[object], str]  # what it says now
+    find_for_officer: Callable[[object, object, int], object | None]
+    text: Callable[[object], dict[str, str]]
     student: Callable[[object], object | None]
-    correct: Callable[..., None]  # (record, *, actor, text)
+    correct: Callable[..., None]  # (record, *, actor, values)
     attach: Callable[..., None]  # (record, *, actor, statement)
 
 

@@ -91,6 +91,7 @@ def test_the_apps_register_their_demo_steps_in_order():
         "weekly_updates",
         "written_reports",
         "telling",
+        "privacy",
         "notices",
     ]
 
