@@ -47,6 +47,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Sequence(lambda n: f"Person {n:04d}")
     password = factory.django.Password("correct horse battery staple")
+    # Read already, so whānau pages open as they are; the first sign-in's notice has its own tests.
+    privacy_notice_seen_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):

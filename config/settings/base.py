@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnerships.middleware.PreferredLanguageMiddleware",
     "partnerships.middleware.SchoolTimezoneMiddleware",
+    "partnerships.privacy.first_notice.FirstNoticeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnerships.two_factor.LeadersTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

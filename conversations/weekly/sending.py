@@ -270,7 +270,7 @@ def update_message(
                 "written_with_teacher": update.written_with_teacher,
             },
             "student": {"display_name": mail.Varies(student.display_name)},
-            "school": {"name": student.school.name},
+            "school": {"name": student.school.name, "pk": student.school_id},
             "whanau": {"name": mail.Varies(delivery.whanau.name)},
             "read_url": mail.Varies(read_url),
             "unsubscribe_url": mail.Varies(unsubscribe_url),

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from partnerships import demo
-from partnerships.models import School
+from partnerships.models import School, User
 from reports.activity import seed_term
 
 
@@ -31,6 +32,11 @@ def seed(schools: int, students: int, write) -> None:
             if school.name == demo.DEMO_SCHOOL:
                 for line in demo.STEPS.run(school):
                     write(line)
+    # The people measured read their school's privacy notice long ago: the notice a whānau
+    # member's first sign-in shows them is not a page of the school's everyday load.
+    User.objects.filter(
+        privacy_notice_seen_at__isnull=True, whanau_memberships__school__name__in=names
+    ).update(privacy_notice_seen_at=timezone.now())
     write(f"Seeded in {time.perf_counter() - started:.1f} s.")
 
 

@@ -500,6 +500,7 @@ def test_the_demo_has_inquiries_at_every_kind_of_stage_once(client):
     shared = inquiry_steps_visible_to(whanau)
     assert shared.exists()
     client.force_login(whanau)
+    client.post(reverse("privacy_notice_read"))  # the first sign-in's notice, read
     assert client.get(reverse("inquiry_detail", args=[shared[0].student_id])).status_code == 200
     steps = InquiryStep.objects.count()
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -73,7 +74,14 @@ def test_whanau_accepts_and_sees_their_child(client, world, django_capture_on_co
     assert link.relationship == "grandparent"
     assert link.whanau.preferred_language == "mi"
     assert response.context["user"] == user
-    assert response.redirect_chain[-1][0] == reverse("student_detail", args=[world.student.pk])
+    # Their school's privacy notice comes first, then their child.
+    child = reverse("student_detail", args=[world.student.pk])
+    assert (
+        response.redirect_chain[-1][0]
+        == f"{reverse('privacy_notice')}?next={quote(child, safe='')}"
+    )
+    response = client.post(reverse("privacy_notice_read"), {"next": child}, follow=True)
+    assert response.redirect_chain[-1][0] == child
 
 
 def test_invitation_link_works_once(client, world, django_capture_on_commit_callbacks):

@@ -82,6 +82,8 @@ POST_ONLY = {
     **rows_imports.POST_ONLY,
     **rows_classes.POST_ONLY,
     **rows_year.POST_ONLY,
+    **rows_privacy_consent.POST_ONLY,
+    **rows_privacy_notice.POST_ONLY,
 }
 
 
