@@ -19,6 +19,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="")
+# Encrypts privacy exports at rest (a Fernet key); unset, a key derived from SECRET_KEY.
+PRIVACY_EXPORT_KEY = env("PRIVACY_EXPORT_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 

@@ -41,7 +41,7 @@ def test_a_teachers_answer_reaches_the_parent(page, live_server, world):
     waiting = page.get_by_role("region", name="Waiting for you")
     waiting.get_by_text("New since your last visit").wait_for()
     waiting.get_by_role("link", name=re.compile("replied to your comment")).click()
-    page.get_by_text("Ka pai! Try counting backwards too.").wait_for()
+    page.get_by_text("Ka pai! Try counting backwards too.", exact=True).wait_for()
     sign_out(page)
 
     sign_in_with_password(page, live_server.url, world.teacher.email)

@@ -22,7 +22,7 @@ def test_whanau_signs_in_with_a_code_and_sees_their_child(page, live_server, wor
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name=re.compile("sign in|confirm", re.I)).click()
     page.get_by_role("heading", name="My tamariki").wait_for()
-    page.get_by_role("link", name=world.student.full_name).click()
+    page.get_by_role("link", name=world.student.full_name, exact=True).click()
     assert world.student.last_name in page.get_by_role("heading", level=1).inner_text()
 
 
