@@ -155,8 +155,9 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     proposed_by_voice = models.CharField(_("proposed by"), max_length=16, choices=Voice.choices)
-    # A correction asked for and declined: the person's own statement, shown with the goal.
-    correction_statement = models.TextField(_("statement of correction"), blank=True)
+    # Corrections asked for and declined: each person's statement, shown with the goal
+    # (``partnerships.privacy.statements``: whose voice, the day, the words; never a name).
+    correction_statements = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -329,8 +330,9 @@ class GoalComment(models.Model):
         related_name="+",
     )
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    # A correction asked for and declined: the person's own statement, shown with the comment.
-    correction_statement = models.TextField(_("statement of correction"), blank=True)
+    # Corrections asked for and declined: each person's statement, shown with the comment
+    # (``partnerships.privacy.statements``: whose voice, the day, the words; never a name).
+    correction_statements = models.JSONField(default=list, blank=True, editable=False)
 
     objects = GoalCommentQuerySet.as_manager()
 

@@ -67,6 +67,9 @@ class Student(models.Model):
     )
     # A leaver's record stays, read-only, for the retention period.
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # When they were marked as having left: retention waits for a preview after that, whatever
+    # day they are said to have left.
+    left_marked_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_priority_learner = models.BooleanField(
         _("priority learner"),
         default=False,
@@ -229,8 +232,9 @@ class WhanauMember(Rhythmic):
     needs_interpreter = models.BooleanField(_("would like an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
-    # A correction asked for and declined: the person's own statement, shown with their details.
-    correction_statement = models.TextField(_("statement of correction"), blank=True)
+    # Corrections asked for and declined: each person's statement, shown with their details
+    # (``partnerships.privacy.statements``: whose voice, the day, the words; never a name).
+    correction_statements = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

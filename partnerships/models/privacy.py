@@ -49,8 +49,8 @@ class PrivacyPolicy(models.Model):
         default=7,
         validators=YEARS,
     )
-    # Retention removes nothing until 14 days after a period was set or shortened, so leaders
-    # see in the preview what will go before it goes.
+    # Retention removes nothing until 14 days after a period was last set or changed, so
+    # leaders see in the preview what will go before it goes.
     periods_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
