@@ -13,4 +13,4 @@ class LearnersConfig(AppConfig):
             panels,  # home panels and what waits for whānau and students
             signals,  # school defaults
         )
-        from learners.privacy import corrections, exports, retention  # noqa: F401  privacy hooks
+        from learners.privacy import consent, corrections, exports, retention  # noqa: F401  privacy hooks

@@ -14,6 +14,7 @@ a page.
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format
@@ -38,6 +39,7 @@ SHOWN_FIELDS = (
     "goal__student__preferred_name",
     "author__name",
     "body",
+    "correction_statements",
     "created_at",
 )
 _PK = 9876543210  # stands for the key in a path reversed once (``Cards.url``)
@@ -80,6 +82,17 @@ class Cards:
         return self.csrf + token_field()
 
 
+def _statements(comment) -> str:
+    """The comment's statements of correction, as its page shows them (rarely any: drawn by
+    the template only then)."""
+    if not comment.correction_statements:
+        return ""
+    shown = render_to_string(
+        "includes/correction_statement.html", {"statements": comment.correction_statements}
+    )
+    return f"      {shown}\n"
+
+
 def comment_rows(request, comments) -> list[str]:
     """Each waiting comment's card and answer form, as markup."""
     cards = Cards(request, {"answer": _("Answer"), "nobody": _("Someone no longer here")})
@@ -97,6 +110,7 @@ def comment_rows(request, comments) -> list[str]:
             f"{escape(goal.student.full_name)}: {escape(goal.title)}</a></div>\n"
             f'      <p class="mb-2"><strong>{cards.author(comment.author)}</strong>: '
             f'<span class="profile-text">{escape(comment.body)}</span></p>\n'
+            f"{_statements(comment)}"
             f'      <form method="post" action="{post_url}" hx-post="{post_url}" '
             f'hx-target="#waiting-{pk}" hx-swap="outerHTML">\n'
             f"        {cards.form_fields()}\n"

@@ -16,6 +16,6 @@ class PartnershipsConfig(AppConfig):
             corrections,  # hooks
             demo,  # a demo step: an open privacy request
             requests,  # the privacy requests' kinds of outbox email
-            retention,  # hooks
+            retention_hooks,  # hooks
             sections,  # hooks
         )

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from learners.models import Disposition, Goal, LearningArea, shown_name
+from partnerships.privacy.statements import statements_shown
 from reports.models import AchievementLevel, DispositionProgress, Report
 from reports.surprises import period_start
 
@@ -99,6 +100,14 @@ def _goals(report: Report) -> list[dict]:
             "steps_done": goal.steps_done,
             "steps_total": goal.steps_total,
         }
+        # Statements of correction go home with the goal, and stay in the version as sent
+        # (whose voice, the day, the words). Only where there are some: a version frozen
+        # before there were any reads the same as one without.
+        | (
+            {"correction_statements": goal.correction_statements}
+            if goal.correction_statements
+            else {}
+        )
         for goal in goals
     ]
 
@@ -126,6 +135,7 @@ def present(content: dict) -> dict:
         | {
             "status_label": goal_status.get(goal["status"], goal["status"]),
             "area": shown_name(goal["area"], areas),
+            "statements": statements_shown(goal.get("correction_statements")),
         }
         for goal in content.get("goals", [])
     ]

@@ -59,9 +59,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "partnerships.middleware.PreferredLanguageMiddleware",
     "partnerships.middleware.SchoolTimezoneMiddleware",
-    "partnerships.privacy.first_notice.FirstNoticeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnerships.two_factor.LeadersTwoFactorMiddleware",
+    # After two-factor: a leader who is also whānau sets up two-factor before reading the notice.
+    "partnerships.privacy.first_notice.FirstNoticeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -5,12 +5,16 @@ staff-only notes), their weekly updates once they went home, with the replies, a
 bookings of the person's own household only (another household's arrangements are not
 theirs, as in the app). Without the child: what the person wrote themself. Contributors are
 named only as "you" or by their part.
+
+The child's part is built on the whānau rules themselves (``child_of`` has found the child
+theirs to see), never on the access scopes, which give a parent who also teaches at the
+school what they see as staff (drafts of updates, staff-only notes).
 """
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from conversations.access import conversations_visible_to, own_bookings, time_requests_visible_to
+from conversations.access import own_bookings, time_requests_visible_to
 from conversations.models import (
     Booking,
     LearningConversation,
@@ -19,7 +23,6 @@ from conversations.models import (
     UpdateReply,
     WeeklyUpdate,
 )
-from conversations.weekly.access import updates_visible_to
 from partnerships.models import Voice, WhanauMember
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
 from partnerships.privacy.rows import child_of, fields, file_name, is_staff_of, shown, whose
@@ -55,9 +58,9 @@ def _conversations(subject: Subject, student):
             "pk", flat=True
         )
     )
+    # Read through CONVERSATION_FIELDS: the shared summary, never the staff-only notes.
     conversations = (
-        conversations_visible_to(subject.user)
-        .filter(student=student)
+        LearningConversation.objects.filter(student=student)
         .prefetch_related(
             Prefetch("reflections", Reflection.objects.order_by("created_at", "pk")),
             "whanau_attendees",
@@ -82,9 +85,9 @@ def _conversations(subject: Subject, student):
 
 
 def _updates(subject: Subject, student):
+    # Whānau see an update once it has gone home: never a draft, nor one waiting for approval.
     updates = (
-        updates_visible_to(subject.user)
-        .filter(student=student, queued_at__isnull=False)
+        WeeklyUpdate.objects.filter(student=student, queued_at__isnull=False)
         .prefetch_related(Prefetch("replies", UpdateReply.objects.order_by("created_at", "pk")))
         .order_by("week", "pk")
     )

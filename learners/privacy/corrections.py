@@ -12,6 +12,7 @@ from partnerships import audit
 from partnerships.access import own_whanau_links, students_visible_to
 from partnerships.models import AuditEvent
 from partnerships.privacy.hooks import CORRECTABLE, Correctable, Field
+from partnerships.privacy.statements import statement_attach
 
 # No personal content: the goal's history is read by whānau and the student.
 CORRECTED = _("Corrected at a request for correction")
@@ -48,8 +49,8 @@ def _goal_correct(goal: Goal, *, actor, values: dict) -> None:
     _write(goal, actor=actor, student=goal.student, values=values, summary=CORRECTED)
 
 
-def _goal_attach(goal: Goal, *, actor, statement: str) -> None:
-    values = {"correction_statement": statement}
+def _goal_attach(goal: Goal, *, actor, voice: str, text: str, on) -> None:
+    values = {"correction_statements": statement_attach(goal, voice=voice, text=text, on=on)}
     _write(goal, actor=actor, student=goal.student, values=values, summary=ATTACHED)
 
 
@@ -91,8 +92,9 @@ def _comment_correct(comment: GoalComment, *, actor, values: dict) -> None:
     _write(comment, actor=actor, student=comment.goal.student, values=values, summary=CORRECTED)
 
 
-def _comment_attach(comment: GoalComment, *, actor, statement: str) -> None:
-    values = {"correction_statement": statement}
+def _comment_attach(comment: GoalComment, *, actor, voice: str, text: str, on) -> None:
+    statements = statement_attach(comment, voice=voice, text=text, on=on)
+    values = {"correction_statements": statements}
     _write(comment, actor=actor, student=comment.goal.student, values=values, summary=ATTACHED)
 
 

@@ -5,19 +5,18 @@ agreed, next steps, home activities, evidence not held back (a photo showing oth
 waits for a teacher's confirmation, and is not theirs to have until then) with its files,
 comments not hidden, and the inquiry steps shared with whānau. Read as whānau or the student
 see it, whatever else the person is at the school: an export answers for the person, not the
-staff member. Contributors are named only as "you" or by their part.
+staff member. So the child's part is built on the whānau rules themselves (``child_of`` has
+found the child theirs to see), never on the access scopes, which give a parent who also
+teaches at the school what they see as staff. Contributors are named only as "you" or by
+their part.
 """
 
-from django.db.models import Prefetch, Q
+import json
+
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from learners.access import (
-    comments_visible_to,
-    evidence_visible_to,
-    goals_visible_to,
-    inquiry_steps_visible_to,
-    next_steps_visible_to,
-)
+from learners.access import SHARED_EVIDENCE
 from learners.models import (
     Evidence,
     Goal,
@@ -31,14 +30,12 @@ from partnerships.access import own_whanau_links
 from partnerships.models import Voice
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
 from partnerships.privacy.rows import child_of, file_name, is_staff_of, label, shown, whose
-
-HELD = Q(shows_others=True, confirmed_at__isnull=True)
+from partnerships.privacy.statements import statement_rows
 
 
 def _goals(subject: Subject, student):
     goals = (
-        goals_visible_to(subject.user)
-        .filter(student=student)
+        Goal.objects.filter(student=student)
         .select_related("learning_area")
         .prefetch_related(Prefetch("agreements", GoalAgreement.objects.order_by("agreed_at")))
         .in_list_order()
@@ -62,7 +59,7 @@ def _goals(subject: Subject, student):
                 ),
                 _("Agreed by"): agreed,
                 _("Added"): shown(goal.created_at),
-                label(Goal, "correction_statement"): goal.correction_statement,
+                **statement_rows(goal.correction_statements),
             }
         )
     return rows
@@ -70,8 +67,7 @@ def _goals(subject: Subject, student):
 
 def _next_steps(subject: Subject, student):
     steps = (
-        next_steps_visible_to(subject.user)
-        .filter(goal__student=student)
+        NextStep.objects.filter(goal__student=student)
         .select_related("goal")
         .prefetch_related(Prefetch("activities", HomeActivity.objects.order_by("pk")))
         .order_by("goal_id", "position", "pk")
@@ -99,10 +95,9 @@ def _next_steps(subject: Subject, student):
 
 
 def _evidence(subject: Subject, student):
+    # Held evidence (showing other children, not yet confirmed) is not theirs until released.
     evidence = (
-        evidence_visible_to(subject.user)
-        .filter(goal__student=student)
-        .exclude(HELD)
+        Evidence.objects.filter(SHARED_EVIDENCE, goal__student=student)
         .select_related("goal")
         .order_by("created_at", "pk")
     )
@@ -126,8 +121,8 @@ def _evidence(subject: Subject, student):
 
 def _comments(subject: Subject, student):
     comments = (
-        comments_visible_to(subject.user)
-        .filter(goal__student=student, hidden_at__isnull=True)
+        GoalComment.objects.filter(goal__student=student)
+        .shown()
         .select_related("goal")
         .order_by("created_at", "pk")
     )
@@ -137,7 +132,7 @@ def _comments(subject: Subject, student):
             _("Written by"): whose(subject, comment.author_id, comment.voice),
             _("Date"): shown(comment.created_at),
             label(GoalComment, "body"): comment.body,
-            label(GoalComment, "correction_statement"): comment.correction_statement,
+            **statement_rows(comment.correction_statements),
         }
         for comment in comments
     ]
@@ -148,10 +143,8 @@ def _inquiry(subject: Subject, student):
     is shown none, as in the app."""
     if not own_whanau_links(subject.user).filter(student=student).exists():
         return []
-    steps = (
-        inquiry_steps_visible_to(subject.user)
-        .filter(student=student, shared_with_whanau=True)
-        .order_by("created_at", "pk")
+    steps = InquiryStep.objects.filter(student=student, shared_with_whanau=True).order_by(
+        "created_at", "pk"
     )
     return [
         {
@@ -223,9 +216,17 @@ def person_sections(subject: Subject):
 # A school's tables -------------------------------------------------------------------
 
 
+def _cell(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):  # statements of correction: as JSON, for a computer to read
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def _rows(queryset, names):
     for row in queryset.values_list(*names).iterator(chunk_size=1000):
-        yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
+        yield [_cell(value) for value in row]
 
 
 @SCHOOL_TABLES.register("learners", order=20)
@@ -244,7 +245,7 @@ def school_tables(school):
                 "target_date",
                 "proposed_by__name",
                 "proposed_by_voice",
-                "correction_statement",
+                "correction_statements",
                 "created_at",
                 "updated_at",
             ],
@@ -273,7 +274,7 @@ def school_tables(school):
                 "edited_at",
                 "hidden_at",
                 "hidden_reason",
-                "correction_statement",
+                "correction_statements",
             ],
         ),
         "inquiry_steps": (

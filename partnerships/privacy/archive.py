@@ -60,8 +60,9 @@ def _in_zip(name: str) -> str:
     return "/".join([FILES, *parts])
 
 
-def write_person(export: PrivacyExport, target: BinaryIO) -> None:
-    """A person's export, in the language they read, into ``target``."""
+def write_person(export: PrivacyExport, target: BinaryIO) -> bool:
+    """A person's export, in the language they read, into ``target``. Whether it holds a
+    child's record (one asked for is left out if the person no longer sees the child)."""
     request = export.request
     subject = Subject(
         school=export.school,
@@ -111,6 +112,7 @@ def write_person(export: PrivacyExport, target: BinaryIO) -> None:
             zipped.writestr(
                 "information.json", json.dumps(information, ensure_ascii=False, indent=2)
             )
+    return context["student"] is not None
 
 
 class _Line:

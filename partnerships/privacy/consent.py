@@ -2,7 +2,9 @@
 
 Whānau linked to the child with access choose (``media_consent_set``); the child's teachers and
 leaders read the choice (their class list shows it), so they know which children may appear in
-class displays. The choice takes effect at once: nothing is cached, every page reads the field.
+class displays. The choice takes effect at once: nothing is cached, every page reads the field,
+and when it narrows, what was already shared on the strength of the wider choice is held back
+again for a teacher to check (``consent_hooks.CONSENT_NARROWED``).
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from partnerships import audit
 from partnerships.access import own_whanau_links
 from partnerships.models import AuditEvent, MediaConsent, Student, User
+from partnerships.privacy.consent_hooks import consent_narrowed, is_narrower
 
 # The choice in a few words, for the audit trail: "only our whānau → class displays".
 SHORT = {
@@ -57,6 +60,8 @@ def media_consent_set(*, actor: User, student_id: int, consent: str) -> bool:
         # The same moment as the trail's row: it tells who chose (``media_consent_choice``).
         student.media_consent, student.media_consent_at = consent, event.at
         student.save(update_fields=["media_consent", "media_consent_at", "updated_at"])
+        if is_narrower(consent, before):
+            consent_narrowed(student)
     return True
 
 

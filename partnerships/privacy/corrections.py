@@ -9,6 +9,7 @@ from partnerships import audit
 from partnerships.access import whanau_members_visible_to
 from partnerships.models import AuditEvent, WhanauMember
 from partnerships.privacy.hooks import CORRECTABLE, Correctable, Field
+from partnerships.privacy.statements import statement_attach
 
 FIELDS = ("name", "email", "phone")
 
@@ -37,11 +38,12 @@ def _correct(member: WhanauMember, *, actor, values: dict) -> None:
     _write(member, actor=actor, values=values, summary=summary)
 
 
-def _attach(member: WhanauMember, *, actor, statement: str) -> None:
+def _attach(member: WhanauMember, *, actor, voice: str, text: str, on) -> None:
+    statements = statement_attach(member, voice=voice, text=text, on=on)
     _write(
         member,
         actor=actor,
-        values={"correction_statement": statement},
+        values={"correction_statements": statements},
         summary=str(_("A statement of correction was attached to the contact details")),
     )
 

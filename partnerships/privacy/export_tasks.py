@@ -1,20 +1,17 @@
 """Background work for privacy exports: building one, and the sweep that deletes expired ones
 and builds again those a dead worker left.
 
-Both are safe to run twice: a build leaves an export already ready alone, and the sweep
-expires each export once.
+Both are safe to run twice: a build leaves an export already ready, or being built by
+another worker, alone, and the sweep expires each export once.
 """
 
 from celery import shared_task
 
 from partnerships.privacy import exports
 
-# A school's export copies every file it holds: minutes, not hours, well inside the broker's
-# visibility timeout (an hour).
-BUILD_SECONDS = 20 * 60
 
-
-@shared_task(soft_time_limit=BUILD_SECONDS, time_limit=BUILD_SECONDS + 60)
+# Its limits are the exports' own: the sweep waits longer than them before building again.
+@shared_task(soft_time_limit=exports.BUILD_SECONDS, time_limit=exports.BUILD_KILLED_AFTER)
 def build_export(export_id: int) -> bool:
     """Build a queued export and answer its request."""
     return exports.export_build(export_id)

@@ -3,33 +3,49 @@
 Asking queues an export and starts its build after the commit; a build writes the zip to a
 temporary file, encrypts it into the export's file (``crypto``) and marks it ready, with the
 request answered and the person emailed in the same transaction. A week later the sweep
-deletes the file. Only the person an export is for downloads it, and each download is
-audited. Summaries in the audit trail say what happened, never what the export holds.
+deletes the file. Only the person an export is for downloads it, and only while they still
+may see what it holds (``exports_for``); each download is audited. Summaries in the audit
+trail say what happened, never what the export holds.
+
+A build takes a lock for its export (a PostgreSQL advisory lock, held by the worker's
+connection, so a worker that dies lets it go): of two builds of one export, the second to
+start leaves it to the first rather than building it again beside it.
 """
 
+import contextlib
 import datetime
 import logging
 import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships import audit
-from partnerships.access import leads
-from partnerships.models import AuditEvent, PrivacyExport, PrivacyRequest, School
+from partnerships.access import leads, led_school_ids, own_whanau_links
+from partnerships.models import AuditEvent, PrivacyExport, PrivacyRequest, School, Student
 from partnerships.privacy import archive, crypto
 from partnerships.privacy.export_mail import export_ready_enqueue
+from partnerships.privacy.hooks import Subject
 from partnerships.privacy.policy import is_officer
+from partnerships.privacy.rows import child_of
 
 logger = logging.getLogger(__name__)
 
 KEPT_FOR = datetime.timedelta(days=7)
+# A school's export copies every file it holds: minutes, not hours, well inside the broker's
+# visibility timeout (an hour). The task is stopped at BUILD_SECONDS, and killed a minute on.
+BUILD_SECONDS = 20 * 60
+BUILD_KILLED_AFTER = BUILD_SECONDS + 60
 # A queued export not built in this long was lost with its worker: the sweep builds it again.
-STALLED = datetime.timedelta(minutes=10)
+# Longer than a build may run before it is killed, so a build still running is never
+# started again beside itself (and if one were, the build lock turns it away).
+STALLED = datetime.timedelta(seconds=BUILD_KILLED_AFTER) + datetime.timedelta(minutes=10)
+# The advisory locks' namespace for export builds ("EXPT"), each export's id beneath it.
+BUILD_LOCK = 0x45585054 << 32
 # One still not built after a day fails each time it is tried: it is given up, and says so.
 GIVEN_UP = datetime.timedelta(days=1)
 Status = PrivacyExport.Status
@@ -52,6 +68,11 @@ def _queue_again(export: PrivacyExport) -> None:
     export.save(update_fields=["status", "created_at"])
 
 
+def _child_theirs(request: PrivacyRequest) -> bool:
+    subject = Subject(school=request.school, user=request.requester, student=request.student)
+    return child_of(subject) is not None
+
+
 @transaction.atomic
 def export_request(*, actor, request: PrivacyRequest, include_student: bool) -> PrivacyExport:
     """Queue the export answering an access request (one per request: asked twice, the same)."""
@@ -69,7 +90,8 @@ def export_request(*, actor, request: PrivacyRequest, include_student: bool) -> 
         return existing
     if locked.status != PrivacyRequest.Status.OPEN:
         raise PermissionDenied(_("This request has already been answered."))
-    locked.include_student = bool(include_student and locked.student_id)
+    # Only a child the person may see now goes in: the download asks the same (``still_theirs``).
+    locked.include_student = bool(include_student and locked.student_id) and _child_theirs(locked)
     locked.save(update_fields=["include_student"])
     request.include_student = locked.include_student
     export = PrivacyExport.objects.create(
@@ -112,20 +134,55 @@ def export_school(*, actor, school: School) -> PrivacyExport:
 
 
 def _build_file(export: PrivacyExport):
-    """The encrypted zip, in a temporary file (the caller closes it), and its size."""
-    write = archive.write_school if export.request_id is None else archive.write_person
+    """The encrypted zip, in a temporary file (the caller closes it), its size, and whether
+    it holds a child's record."""
     with tempfile.TemporaryFile() as plain:
-        write(export, plain)
+        if export.request_id is None:
+            archive.write_school(export, plain)
+            with_child = False
+        else:
+            with_child = archive.write_person(export, plain)
         plain.seek(0)
         sealed = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the caller, who closes it)
         size = crypto.encrypt_stream(plain, sealed)
     sealed.seek(0)
-    return sealed, size
+    return sealed, size, with_child
+
+
+@contextlib.contextmanager
+def _building(export_id: int):
+    """Whether this build holds the export's lock: held until the build ends, or its worker's
+    connection closes. SQLite (a developer's machine, one worker) has no such locks."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = BUILD_LOCK + export_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        (held,) = cursor.fetchone()
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except Exception:  # a connection gone takes its lock with it
+                logger.warning("export %s: its build lock could not be let go", export_id)
 
 
 def export_build(export_id: int) -> bool:
     """Build a queued export. Safe to run twice: one already ready or expired is left alone,
-    and of two builds racing, the second's file is thrown away."""
+    one being built by another worker is left to it, and of two builds racing past both, the
+    second's file is thrown away."""
+    with _building(export_id) as held:
+        if not held:
+            logger.info("export %s is being built already", export_id)
+            return False
+        return _build(export_id)
+
+
+def _build(export_id: int) -> bool:
     export = (
         PrivacyExport.objects.select_related("school", "request__requester", "request__student")
         .filter(pk=export_id)
@@ -134,7 +191,7 @@ def export_build(export_id: int) -> bool:
     if export is None or export.status in (Status.READY, Status.EXPIRED):
         return False
     try:
-        sealed, size = _build_file(export)
+        sealed, size, with_child = _build_file(export)
     except Exception:
         logger.exception("export %s could not be built", export_id)
         PrivacyExport.objects.filter(pk=export_id, status=Status.QUEUED).update(
@@ -153,6 +210,9 @@ def export_build(export_id: int) -> bool:
             locked.status, locked.size = Status.READY, size
             locked.built_at, locked.expires_at = now, now + KEPT_FOR
             locked.save(update_fields=["file", "status", "size", "built_at", "expires_at"])
+            if export.request_id is not None and export.request.include_student and not with_child:
+                # The child left out (no longer theirs to see): their own part stays theirs.
+                PrivacyRequest.objects.filter(pk=export.request_id).update(include_student=False)
             _answered(locked, now)
             audit.record(
                 actor=None,
@@ -233,8 +293,8 @@ def export_download(*, actor, export: PrivacyExport):
     if actor is None or actor.pk != export.recipient_id:
         raise PermissionDenied
     stored = export.file.open("rb")
-    chunks = crypto.decrypt_chunks(stored)
     try:
+        chunks = crypto.decrypt_chunks(stored)
         first = next(chunks, b"")
     except crypto.ExportUnreadableError:
         stored.close()
@@ -258,8 +318,23 @@ def export_download(*, actor, export: PrivacyExport):
     return body()
 
 
+def still_theirs(user) -> Q:
+    """Exports made for ``user`` that they may still have: a school's, while they lead it; a
+    person's with a child's record in it, while the child is theirs to see (a whānau link
+    with access, or the child themself); a person's without, always. A link later set to "no
+    access / no contact" takes the child's record out of reach at once, not a week later."""
+    with_child = Q(request__isnull=False, request__include_student=True)
+    return (
+        Q(request__isnull=True, school_id__in=led_school_ids(user))
+        | Q(request__isnull=False, request__include_student=False)
+        | with_child & Q(request__student_id__in=own_whanau_links(user).values("student_id"))
+        | with_child & Q(request__student_id__in=Student.objects.filter(user=user).values("pk"))
+    )
+
+
 def exports_for(user):
-    """The exports a person may download: those made for them, and nobody else's."""
+    """The exports a person may download: those made for them, and nobody else's, while they
+    may still see what they hold (``still_theirs``)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return PrivacyExport.objects.none()
-    return PrivacyExport.objects.filter(recipient=user)
+    return PrivacyExport.objects.filter(still_theirs(user), recipient=user)

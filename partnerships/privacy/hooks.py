@@ -76,7 +76,9 @@ class Correctable:
     the school's, for its privacy officer answering the request (through their own access).
     ``text``: what each field says now.
     ``correct`` writes the officer's corrected texts (``values``, by field name); ``attach``
-    sets the person's statement of correction on the record, shown wherever it is."""
+    adds the person's statement of correction to the record's ``correction_statements``
+    (``partnerships.privacy.statements``: whose voice, the day, the words), shown wherever it
+    is."""
 
     label: str
     fields: tuple[Field, ...]
@@ -85,7 +87,7 @@ class Correctable:
     text: Callable[[object], dict[str, str]]
     student: Callable[[object], object | None]
     correct: Callable[..., None]  # (record, *, actor, values)
-    attach: Callable[..., None]  # (record, *, actor, statement)
+    attach: Callable[..., None]  # (record, *, actor, voice, text, on)
 
 
 @dataclass(frozen=True)

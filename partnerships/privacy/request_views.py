@@ -7,6 +7,7 @@ import holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -17,6 +18,7 @@ from partnerships.access import own_whanau_links
 from partnerships.models import PrivacyExport, PrivacyRequest, Staff, Student, WhanauLink
 from partnerships.privacy import requests as services
 from partnerships.privacy.due import is_working_day
+from partnerships.privacy.exports import exports_for
 from partnerships.privacy.policy import is_officer
 from partnerships.privacy.request_forms import (
     ME,
@@ -48,6 +50,8 @@ def privacy_requests(request):
     own = (
         PrivacyRequest.objects.filter(requester=request.user)
         .select_related("student", "export")
+        # A child's record no longer theirs to see is no longer offered (``exports_for``).
+        .annotate(offered=Exists(exports_for(request.user).filter(request=OuterRef("pk"))))
         .order_by("-received_at", "-pk")
     )
     rows, now = [], timezone.now()
@@ -57,7 +61,7 @@ def privacy_requests(request):
         ready = (
             export is not None
             and export.status == PrivacyExport.Status.READY
-            and export.recipient_id == request.user.pk
+            and asked.offered
             and (export.expires_at is None or export.expires_at > now)
         )
         rows.append((asked, export if ready else None))

@@ -24,7 +24,7 @@ from partnerships.models import (
     User,
     WhanauMember,
 )
-from partnerships.privacy import exports
+from partnerships.privacy import exports, statements
 from partnerships.privacy.due import due_on
 from partnerships.privacy.hooks import CORRECTABLE, Correctable
 from partnerships.privacy.policy import is_officer, officers
@@ -58,11 +58,10 @@ def family_students(user) -> QuerySet[Student]:
 
 
 def own_school(user) -> School | None:
-    """The school a person asking about themself belongs to: where they work, else where
-    their tamariki are (with access), else where they learn."""
-    staff = Staff.objects.filter(user=user).select_related("school").order_by("school_id").first()
-    if staff is not None:
-        return staff.school
+    """The school a person asking "just me" belongs to as family: where their tamariki are
+    (with access), else where they learn, and only then where they work. Someone who works at
+    one school and is whānau at another asks "just me" from their family's side of the app:
+    their request goes to their tamariki's school, not to their employer."""
     member = (
         WhanauMember.objects.filter(user=user, links__in=own_whanau_links(user))
         .select_related("school")
@@ -72,13 +71,10 @@ def own_school(user) -> School | None:
     if member is not None:
         return member.school
     student = Student.objects.filter(user=user).select_related("school").first()
-    return student.school if student is not None else None
-
-
-def statement_text(person: str, statement: str) -> str:
-    """A statement as a record keeps it: who made it on the first line, then their words
-    (the record's page shows both without looking anyone up)."""
-    return f"{' '.join(person.split())}\n{statement.strip()}"
+    if student is not None:
+        return student.school
+    staff = Staff.objects.filter(user=user).select_related("school").order_by("school_id").first()
+    return staff.school if staff is not None else None
 
 
 # Asking ---------------------------------------------------------------------------------
@@ -255,8 +251,14 @@ def privacy_request_decline(
                 }
             )
     kind_of, record = _record(request, actor)
-    person = request.requester.name or request.requester.email or ""
-    kind_of.attach(record, actor=actor, statement=statement_text(person, statement))
+    # Whose voice, never who: the record is read by the child's other household too.
+    kind_of.attach(
+        record,
+        actor=actor,
+        voice=statements.voice_of(request.requester, kind_of.student(record)),
+        text=statement,
+        on=timezone.localtime(timezone.now(), request.school.zone).date(),
+    )
     request.response, request.statement = response, statement
     _close(
         request,

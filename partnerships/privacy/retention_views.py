@@ -1,5 +1,6 @@
 """The leaders' retention page: the school's periods, what goes tonight, what falls due in the
-next days (with the first few names), and the last runs (counts only)."""
+next days (with the first few names), what waits for an open privacy request, and the last
+runs (counts only)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -22,7 +23,9 @@ def privacy_retention(request):
             "preview": preview,
             "tonight": [_row(due) for due in preview.tonight],
             "coming": [_row(due) for due in preview.coming],
+            "waiting": [_row(due) for due in preview.waiting],
             "days": retention.PREVIEW_DAYS,
+            "import_years": retention.IMPORT_YEARS,
             "grace_days": retention.GRACE.days,
             "runs": list(retention.last_runs(school)),
         },

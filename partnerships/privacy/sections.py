@@ -6,6 +6,8 @@ and the profile of the student it is about. Never another whānau member's recor
 of the same child's other household: each person asks for their own.
 """
 
+import json
+
 from django.utils.translation import gettext as _
 
 from partnerships.models import (
@@ -19,6 +21,7 @@ from partnerships.models import (
 from partnerships.privacy import export_mail  # noqa: F401  (the export-ready email's kind)
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
 from partnerships.privacy.rows import child_of, fields, label, shown
+from partnerships.privacy.statements import statement_rows
 
 WHANAU_FIELDS = (
     "name",
@@ -31,7 +34,6 @@ WHANAU_FIELDS = (
     "needs_interpreter",
     "interpreter_language",
     "accessibility_needs",
-    "correction_statement",
 )
 STUDENT_FIELDS = (
     "first_name",
@@ -63,6 +65,7 @@ def person_sections(subject: Subject):
             row = fields(member, WHANAU_FIELDS)
             household = member.household
             row[_("Household")] = str(household.name) if household and household.name else ""
+            row.update(statement_rows(member.correction_statements))
             rows.append(row)
         yield Section(_("Your details as whānau"), rows)
         links = WhanauLink.objects.filter(whanau__in=members).select_related("student")
@@ -108,6 +111,8 @@ def _cell(obj, name):
         value = getattr(value, part, None) if value is not None else None
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, list):  # statements of correction: as JSON, for a computer to read
+        return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
 
 
@@ -134,7 +139,7 @@ def school_tables(school):
         student_columns,
         _values(Student.objects.filter(school=school).select_related("classroom"), student_columns),
     )
-    whanau_columns = ["id", "household_id", "user__email", *WHANAU_FIELDS]
+    whanau_columns = ["id", "household_id", "user__email", *WHANAU_FIELDS, "correction_statements"]
     yield Table(
         "whanau",
         whanau_columns,

@@ -74,8 +74,10 @@ def student_leave(*, student: Student, by: User, left_on: datetime.date) -> bool
         if student.left_on is not None:
             return False
         summary = _leaver_summary(student, left_on)  # names their class, before they leave it
-        student.left_on, student.classroom = left_on, None
-        student.save(update_fields=["left_on", "classroom", "updated_at"])
+        # Retention counts from the day they left, but shows them for its grace days after
+        # this moment first: a long-past leaving date is not a removal tonight.
+        student.left_on, student.left_marked_at, student.classroom = left_on, timezone.now(), None
+        student.save(update_fields=["left_on", "left_marked_at", "classroom", "updated_at"])
         _close_ways_in([student.pk])
         audit.record(
             actor=by,
@@ -96,8 +98,8 @@ def student_return(*, student: Student, by: User) -> bool:
         student = Student.objects.select_for_update().get(pk=student.pk)
         if student.left_on is None:
             return False
-        student.left_on = None
-        student.save(update_fields=["left_on", "updated_at"])
+        student.left_on = student.left_marked_at = None
+        student.save(update_fields=["left_on", "left_marked_at", "updated_at"])
         audit.record(
             actor=by,
             action=AuditEvent.Action.CHANGED,
@@ -309,7 +311,9 @@ def _apply(preview: Preview, by: User) -> None:
     ):
         staying[classroom_id].append(pk)
     leaver_ids = [student.pk for student in preview.leavers]
-    current.filter(pk__in=leaver_ids).update(left_on=today, classroom=None, updated_at=now)
+    current.filter(pk__in=leaver_ids).update(
+        left_on=today, left_marked_at=now, classroom=None, updated_at=now
+    )
     _close_ways_in(leaver_ids)
     audit.record_many(
         actor=by,

@@ -3,6 +3,10 @@
 For the child an export is about: each published report as it last went home (its frozen
 version, never a draft), "how you can help at home", and the family's responses. Without the
 child: the responses the person wrote. Contributors are named only as "you" or by their part.
+
+The child's reports are found by the whānau rule itself (published, ``child_of`` having found
+the child theirs to see), never through the access scopes, which give a parent who also
+teaches at the school every report at any stage, as staff.
 """
 
 from django.db.models import Prefetch
@@ -12,14 +16,13 @@ from partnerships.models import Voice
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
 from partnerships.privacy.rows import child_of, is_staff_of, shown, whose
 from reports import content
-from reports.access import reports_visible_to
 from reports.models import Judgement, Report, ReportResponse, ReportVersion
 
 
 def _published(subject: Subject, student):
+    # What went home, as it went: the published version, never a draft or a correction begun.
     reports = (
-        reports_visible_to(subject.user)
-        .filter(student=student, published_version__gt=0)
+        Report.objects.filter(student=student, published_version__gt=0)
         .select_related("round")
         .prefetch_related(
             Prefetch("versions", ReportVersion.objects.order_by("-number")),

@@ -11,13 +11,15 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import PrivacyExport
+from partnerships.models import PrivacyExport, PrivacyRequest
 from partnerships.privacy import crypto
 from tests.access.outcomes import ANY_LEADER, GET_ONLY, PAGE, SAVED, Row, only
 
 
 def ready_export(world, recipient=None) -> PrivacyExport:
-    """A small export, ready for ``recipient`` (the world's whānau), stored as a real one is."""
+    """A small export, ready for ``recipient`` (the world's whānau), stored as a real one is:
+    their answered request, with their child's record in it (the download asks that the child
+    is still theirs to see)."""
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("information.json", "{}")
@@ -25,9 +27,20 @@ def ready_export(world, recipient=None) -> PrivacyExport:
     sealed = io.BytesIO()
     crypto.encrypt_stream(zipped, sealed)
     now = timezone.now()
+    recipient = recipient or world.whanau
+    request = PrivacyRequest.objects.create(
+        school=world.school,
+        kind=PrivacyRequest.Kind.ACCESS,
+        status=PrivacyRequest.Status.SENT,
+        requester=recipient,
+        student=world.student,
+        include_student=True,
+        due_on=timezone.localdate() + datetime.timedelta(days=28),
+    )
     export = PrivacyExport(
         school=world.school,
-        recipient=recipient or world.whanau,
+        request=request,
+        recipient=recipient,
         asked_by=world.leader,
         status=PrivacyExport.Status.READY,
         built_at=now,

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from learners import services
 from learners.access import evidence_visible_to
@@ -188,3 +189,120 @@ def test_unticked_evidence_is_shared_at_once(client, world):
     assert not evidence.shows_others
     assert "Solo photo" in _page(client, world.whanau, world)
     assert _file(client, world.whanau, evidence) == 200
+
+
+# Whānau narrowing their consent --------------------------------------------------------
+
+
+@pytest.fixture
+def narrowing(world):
+    """The classmate's whānau, who had agreed to class displays."""
+    Student.objects.filter(pk=world.classmate.pk).update(media_consent=MediaConsent.CLASS_DISPLAYS)
+    return factories.WhanauLinkFactory(student=world.classmate).whanau.user
+
+
+def _shared(goal, *, shows_others=True, by=None, kind=Evidence.Kind.PHOTO):
+    """Evidence already on the goal and shared: a photo (confirmed, if it shows others)."""
+    photo = kind == Evidence.Kind.PHOTO
+    return Evidence.objects.create(
+        goal=goal,
+        kind=kind,
+        note="Our class at the museum",
+        file=_photo() if photo else "",
+        content_type="image/png" if photo else "",
+        voice="teacher",
+        added_by=by,
+        shows_others=shows_others,
+        confirmed_at=timezone.now() if shows_others else None,
+        confirmed_by=by if shows_others else None,
+    )
+
+
+def _held_again():
+    return AuditEvent.objects.filter(summary__startswith="Evidence held again")
+
+
+def _narrow(client, user, student):
+    client.force_login(user)
+    return client.post(reverse("media_consent", args=[student.pk]), {"consent": "whanau"})
+
+
+def test_narrowing_holds_a_classmates_shared_group_photo_again(client, world, narrowing):
+    """The classmate's whānau choose only their own whānau: the group photo already shared on
+    another child's goal is held again, whānau stop seeing it, the teacher sees it to check,
+    and the goal's history says so without naming who chose."""
+    photo = _shared(world.goal, by=world.teacher)
+    assert _file(client, world.whanau, photo) == 200
+
+    assert _narrow(client, narrowing, world.classmate).status_code == 302
+
+    photo.refresh_from_db()
+    assert (photo.confirmed_at, photo.confirmed_by) == (None, None)
+    assert "Our class at the museum" not in _page(client, world.whanau, world)
+    assert _file(client, world.whanau, photo) == 404
+    assert _file(client, world.student_user, photo) == 404
+    teacher_page = _page(client, world.teacher, world)
+    assert HELD_BADGE in teacher_page
+    assert CONFIRM in teacher_page
+    kept = teacher_page.split(f'id="kept-to-whanau-{photo.pk}"')[1].split("</p>")[0]
+    assert world.classmate.full_name in kept
+
+    (event,) = _held_again()
+    assert (event.object_type, event.object_id) == ("learners.goal", world.goal.pk)
+    assert event.actor is None
+    assert event.summary == "Evidence held again (Photo), for a kaiako to check for other children"
+    client.force_login(world.whanau)
+    history = client.get(reverse("goal_history", args=[world.goal.pk])).content.decode()
+    assert "Evidence held again (Photo)" in history
+    assert world.classmate.full_name not in history
+    assert narrowing.name not in history
+
+    assert _confirm(client, world.teacher, photo).status_code == 302
+    assert _file(client, world.whanau, photo) == 200  # checked again, and shared again
+
+
+def test_widening_holds_nothing(client, world):
+    """Agreeing to class displays changes nothing already shared."""
+    photo = _shared(world.goal, by=world.teacher)
+    whanau = factories.WhanauLinkFactory(student=world.classmate).whanau.user
+    client.force_login(whanau)
+    client.post(reverse("media_consent", args=[world.classmate.pk]), {"consent": "class"})
+    assert Student.objects.get(pk=world.classmate.pk).media_consent == "class"
+    photo.refresh_from_db()
+    assert photo.confirmed_at is not None
+    assert not _held_again().exists()
+
+
+def test_evidence_showing_no_one_else_is_untouched(client, world, narrowing):
+    alone = _shared(world.goal, shows_others=False, by=world.teacher)
+    note = _shared(world.goal, shows_others=False, kind=Evidence.Kind.NOTE)
+    _narrow(client, narrowing, world.classmate)
+    assert "Our class at the museum" in _page(client, world.whanau, world)
+    assert _file(client, world.whanau, alone) == 200
+    assert Evidence.objects.filter(pk__in=[alone.pk, note.pk], confirmed_at=None).count() == 2
+    assert not _held_again().exists()
+
+
+def test_another_classes_and_the_childs_own_evidence_are_untouched(client, world, narrowing):
+    """Another class's photo does not show the child; on the child's own goal, the photo is
+    seen by their own whānau and themself, which their choice still allows."""
+    other_goal = factories.GoalFactory(student=world.other_student)
+    elsewhere = _shared(other_goal, by=world.other_teacher)
+    own_goal = factories.GoalFactory(student=world.classmate)
+    own = _shared(own_goal, by=world.teacher)
+    other_school_goal = factories.GoalFactory(student=world.other_school_student)
+    other_school = _shared(other_school_goal)
+    _narrow(client, narrowing, world.classmate)
+    for evidence in (elsewhere, own, other_school):
+        evidence.refresh_from_db()
+        assert evidence.confirmed_at is not None
+    assert _file(client, world.other_whanau, elsewhere) == 200
+    assert not _held_again().exists()
+
+
+def test_held_evidence_stays_held_and_is_not_told_twice(client, world, narrowing):
+    """Evidence not yet confirmed is left as it is: no second line in its history."""
+    _add(client, world.teacher, world, note="Trip", file=_photo(), shows_others="on")
+    _narrow(client, narrowing, world.classmate)
+    assert Evidence.objects.get().confirmed_at is None
+    assert not _held_again().exists()

@@ -1,7 +1,8 @@
 """Query counts of the privacy pages: retention.
 
 The preview counts each kind by the day it goes in SQL, and names only the first few: one
-query or two a kind, however many leavers, files and audit rows the school has."""
+query or two a kind, however many leavers (going, or waiting for an open request), files and
+audit rows the school has."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from learners.models import Evidence
 from partnerships import audit
-from partnerships.models import AuditEvent, Voice
+from partnerships.models import AuditEvent, PrivacyRequest, Voice
 from tests import factories
 from tests.factories import PNG
 from tests.query_counts.pages import SIGNED_IN, Page
@@ -41,6 +42,23 @@ def _leaver(s) -> list[str]:
     return [student.full_name, whanau.name]
 
 
+def _waiting(s) -> list[str]:
+    """A student who left long ago, kept while their whānau's request is open."""
+    school = s.world.school
+    student = factories.StudentFactory(
+        school=school, classroom=None, left_on=(timezone.now() - LONG_AGO).date()
+    )
+    whanau = factories.WhanauLinkFactory(student=student).whanau
+    PrivacyRequest.objects.create(
+        school=school,
+        kind=PrivacyRequest.Kind.ACCESS,
+        requester=whanau.user,
+        student=student,
+        due_on=timezone.localdate(),
+    )
+    return [student.full_name]
+
+
 def _run(s) -> None:
     """A retention run already in the audit trail, for the last runs' list."""
     audit.record(
@@ -53,13 +71,14 @@ def _run(s) -> None:
 
 def _given(s) -> None:
     _leaver(s)
+    _waiting(s)
     _run(s)
 
 
 def _more(s) -> list[str]:
     shown = []
     for _ in range(MORE):
-        shown += _leaver(s)
+        shown += _leaver(s) + _waiting(s)
         _run(s)
     return shown
 
@@ -78,8 +97,10 @@ PAGES: list = [
             "learners: evidence files due, counted by day",
             "audit entries due, counted by day",
             "expired exports due, counted by day",
-            "sent emails due, counted by day",
+            "imports due, counted by day",
+            "emails sent or not sent due, counted by day",
             "closed privacy requests due, counted by day",
+            "the first leavers waiting for an open privacy request",
             "the first leavers due",
             "leavers due, counted by day",
             "the first whānau due (linked to no student after)",

@@ -4,9 +4,11 @@ the change shows at once to the child's teacher, on the class list and in the au
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.models import AuditEvent, MediaConsent, Student
 from partnerships.privacy.consent import media_consent_choice, media_consent_set
+from partnerships.privacy.consent_hooks import CONSENT_NARROWED
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,74 @@ def test_whanau_reach_the_page_from_home_and_from_their_childs_page(client, worl
     assert _url(world) in home
     detail = client.get(reverse("student_detail", args=[world.student.pk])).content.decode()
     assert _url(world) in detail
+
+
+# A narrower choice takes effect at once on what was already shared ------------------------
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """The students each app above was told had a narrower choice, in order."""
+    monkeypatch.setattr(CONSENT_NARROWED, "_entries", dict(CONSENT_NARROWED._entries))
+    students = []
+
+    @CONSENT_NARROWED.register("test")
+    def note(student):
+        students.append((student.pk, student.media_consent))
+        return 0
+
+    return students
+
+
+def test_narrowing_tells_the_apps_above_with_the_choice_made(world, told):
+    Student.objects.filter(pk=world.student.pk).update(media_consent=MediaConsent.CLASS_DISPLAYS)
+    assert media_consent_set(actor=world.whanau, student_id=world.student.pk, consent="whanau")
+    assert told == [(world.student.pk, MediaConsent.WHANAU_ONLY)]
+
+
+def test_widening_or_the_same_choice_tells_no_one(world, told):
+    media_consent_set(actor=world.whanau, student_id=world.student.pk, consent="whanau")
+    media_consent_set(actor=world.whanau, student_id=world.student.pk, consent="class")
+    media_consent_set(actor=world.whanau, student_id=world.student.pk, consent="class")
+    assert told == []
+
+
+def test_the_choice_and_what_follows_from_it_happen_together(world, monkeypatch):
+    """Should holding back what was shared fail, the choice is not saved either, so it can
+    never stand while what it forbids is still shown."""
+    monkeypatch.setattr(CONSENT_NARROWED, "_entries", dict(CONSENT_NARROWED._entries))
+
+    @CONSENT_NARROWED.register("failing")
+    def fail(student):
+        raise RuntimeError("no")
+
+    Student.objects.filter(pk=world.student.pk).update(media_consent=MediaConsent.CLASS_DISPLAYS)
+    with pytest.raises(RuntimeError):
+        media_consent_set(actor=world.whanau, student_id=world.student.pk, consent="whanau")
+    student = Student.objects.get(pk=world.student.pk)
+    assert student.media_consent == MediaConsent.CLASS_DISPLAYS
+    assert not _consent_events(world).exists()
+
+
+def test_narrowing_holds_a_classmates_shared_group_photo_for_a_teacher(client, world):
+    """The whole way through: the classmate's whānau narrow on their page; the group photo
+    on another child's goal, shared before, is held until a teacher checks it again."""
+    from learners.models import Evidence
+
+    Student.objects.filter(pk=world.classmate.pk).update(media_consent=MediaConsent.CLASS_DISPLAYS)
+    classmate_whanau = factories.WhanauLinkFactory(student=world.classmate).whanau.user
+    photo = Evidence.objects.create(
+        goal=world.goal,
+        kind=Evidence.Kind.PHOTO,
+        voice="teacher",
+        shows_others=True,
+        confirmed_at=timezone.now(),
+        confirmed_by=world.teacher,
+    )
+    client.force_login(classmate_whanau)
+    client.post(reverse("media_consent", args=[world.classmate.pk]), {"consent": "whanau"})
+    photo.refresh_from_db()
+    assert photo.confirmed_at is None
+    client.post(reverse("media_consent", args=[world.classmate.pk]), {"consent": "class"})
+    photo.refresh_from_db()
+    assert photo.confirmed_at is None  # widening again does not release it: a teacher does

@@ -113,8 +113,15 @@ def test_a_damaged_file_is_a_clear_page_not_an_error(world, settings):
 
 
 def test_while_it_is_prepared_the_link_says_so(world):
+    request = PrivacyRequest.objects.create(
+        school=world.school,
+        kind=PrivacyRequest.Kind.ACCESS,
+        requester=world.whanau,
+        student=world.student,
+        due_on=due_on(timezone.localdate()),
+    )
     export = PrivacyExport.objects.create(
-        school=world.school, recipient=world.whanau, asked_by=world.leader
+        school=world.school, request=request, recipient=world.whanau, asked_by=world.leader
     )
     response = client_of(world.whanau).get(url(export))
     assert response.status_code == 200

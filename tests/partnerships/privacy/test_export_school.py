@@ -119,12 +119,14 @@ def test_the_sweep_deletes_expired_exports_and_builds_again_what_a_dead_worker_l
     PrivacyExport.objects.filter(pk=expired.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    long_ago = timezone.now() - exports.STALLED - datetime.timedelta(minutes=1)
     stalled = PrivacyExport.objects.create(
         school=world.school, recipient=world.leader, asked_by=world.leader, created_at=long_ago
     )
+    # Asked for 15 minutes ago: it may still be building, well inside its time limit.
+    building = timezone.now() - datetime.timedelta(minutes=15)
     recent = PrivacyExport.objects.create(
-        school=world.school, recipient=world.leader, asked_by=world.leader
+        school=world.school, recipient=world.leader, asked_by=world.leader, created_at=building
     )
     assert export_tasks.sweep_exports() == {"expired": 1, "restarted": 1}
     expired.refresh_from_db()

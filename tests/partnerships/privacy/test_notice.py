@@ -1,17 +1,18 @@
 """The privacy notice: what it tells whānau, where it is found (every page's footer, every
 email, a link that needs no sign-in) and a whānau member's first sign-in, which shows it first."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import signing
-from django.http import FileResponse, HttpResponse
 from django.test import RequestFactory
-from django.urls import resolve, reverse
+from django.urls import get_resolver, resolve, reverse
 from django.utils import timezone
 
-from partnerships.models import PrivacyPolicy, User
-from partnerships.privacy.first_notice import FirstNoticeMiddleware
+from partnerships.models import AuditEvent, PrivacyPolicy, User
+from partnerships.privacy.first_notice import DOWNLOAD_QUERIES, DOWNLOADS, FirstNoticeMiddleware
 from partnerships.privacy.notice import NOTICE_SALT, notice_path, notice_token
 from tests import factories
 
@@ -210,23 +211,47 @@ def test_posts_and_htmx_requests_are_not_turned_away(client, world):
     assert "privacy" not in response.url
 
 
-@pytest.mark.parametrize(
-    "response",
-    [
-        lambda: FileResponse(iter([b"%PDF-"]), content_type="application/pdf"),
-        lambda: HttpResponse(b"BEGIN:VCALENDAR", content_type="text/calendar"),
-        lambda: HttpResponse("<p>report</p>", headers={"Content-Disposition": "attachment"}),
-        lambda: HttpResponse(status=302),
-    ],
-)
-def test_downloads_pass_through(world, response):
-    """A file, a calendar or a redirect is not a page to read: it comes as it is."""
-    request = RequestFactory().get(reverse("home"))
+def _decided(world, path, view=None):
+    """What the middleware says before the view runs: None lets the view run."""
+    request = RequestFactory().get(path)
     request.user = _unread(world.whanau)
     request.session = {}
-    request.resolver_match = resolve(reverse("home"))
-    made = response()
-    assert FirstNoticeMiddleware(lambda r: made)(request) is made
+    request.resolver_match = resolve(request.path)
+    view = view or (lambda r, *a, **k: pytest.fail("the view ran"))
+    middleware = FirstNoticeMiddleware(view)
+    return middleware.process_view(request, view, (), {})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda w: reverse("evidence_file", args=[1]),
+        lambda w: reverse("booking_calendar", args=[1]),
+        lambda w: reverse("report_pdf", args=[1]),
+        lambda w: reverse("weekly_update_photo", args=[1]),
+        lambda w: reverse("class_cards_pdf", args=[w.classroom.pk]),
+        lambda w: reverse("class_export", args=[w.classroom.pk]),
+        lambda w: reverse("school_export"),
+        lambda w: reverse("privacy_export_download", args=[1]),
+        lambda w: reverse("dashboard") + "?export=not_reached",
+        lambda w: reverse("dashboard_students") + "?export=csv",
+    ],
+)
+def test_downloads_pass_through(world, path):
+    """A file, a calendar or a CSV cannot show the notice: it comes as it is."""
+    assert _decided(world, path(world)) is None
+
+
+def test_every_download_named_is_still_an_address():
+    """A renamed address would quietly start sending its file to the notice instead."""
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    assert names >= DOWNLOADS
+    assert names >= set(DOWNLOAD_QUERIES)
+
+
+def test_the_page_itself_is_sent_to_the_notice_without_its_view_running(world):
+    home = reverse("dashboard")  # without ?export it is a page like any other
+    assert _decided(world, home).status_code == 302
 
 
 def test_the_middleware_asks_nothing_of_the_database(world, django_assert_num_queries):
@@ -238,9 +263,50 @@ def test_the_middleware_asks_nothing_of_the_database(world, django_assert_num_qu
     from partnerships.roles import request_roles
 
     request_roles(request)  # what the time-zone middleware does for every page
+    view = request.resolver_match.func
     with django_assert_num_queries(0):
-        response = FirstNoticeMiddleware(lambda r: HttpResponse("<p>home</p>"))(request)
+        response = FirstNoticeMiddleware(view).process_view(request, view, (), {})
     assert response.status_code == 302
+
+
+def test_the_home_pages_news_waits_for_the_first_real_visit(client, world):
+    """Sent to the notice, read an hour and more later: the home page still has what came
+    since their visit before, as the home page was never shown."""
+    from partnerships import notices
+
+    whanau = _unread(world.whanau)
+    before = timezone.now() - datetime.timedelta(days=3)
+    User.objects.filter(pk=whanau.pk).update(home_seen_at=before)
+    notices.notify(
+        kind="comment_reply",
+        key="reply-1",
+        student=world.student,
+        actor=world.teacher,
+        title="Times tables to 10",
+        url=reverse("goal_detail", args=[world.goal.pk]),
+        whanau=[world.link.whanau],
+        now=before + datetime.timedelta(days=1),
+    )
+    client.force_login(whanau)
+    assert client.get(reverse("home")).status_code == 302
+    assert User.objects.get(pk=whanau.pk).home_seen_at == before
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        client.post(reverse("privacy_notice_read"), {"next": reverse("home")})
+        page = client.get(reverse("home")).content.decode()
+    assert "New since your last visit" in page
+    assert "Times tables to 10" in page
+
+
+def test_a_page_sent_to_the_notice_is_not_recorded_as_viewed(client, world):
+    """No one saw the goal: the child's history does not say they did, until they do."""
+    client.force_login(_unread(world.whanau))
+    goal = reverse("goal_detail", args=[world.goal.pk])
+    assert client.get(goal).status_code == 302
+    assert client.get(reverse("student_detail", args=[world.student.pk])).status_code == 302
+    assert not AuditEvent.objects.views().filter(actor=world.whanau).exists()
+    client.post(reverse("privacy_notice_read"), {"next": goal})
+    assert client.get(goal).status_code == 200
+    assert AuditEvent.objects.views().filter(actor=world.whanau).count() == 1
 
 
 def test_a_demo_style_account_made_without_it_sees_it(client, world):
@@ -303,10 +369,45 @@ def test_a_composed_weekly_update_email_links_to_its_schools_notice(world, setti
         assert _link(other) not in message.body
 
 
-def test_an_email_of_no_school_has_no_link(world):
+def test_an_email_of_no_school_links_the_notice_page(world, settings):
+    """A sign-in code to someone at several schools, or none: the notice page, which shows
+    each person their own school's once they sign in."""
     from partnerships import mail
 
+    settings.SITE_URL = "http://testserver"
     message = mail.compose(
         template="partnerships/email/notices", to="a@example.org", context={"items": []}
     )
+    general = "http://testserver" + reverse("privacy_notice")
+    assert re.search(
+        rf"How we look after your information: {re.escape(general)}(\s|$)", message.body
+    )
+    assert f'href="{general}"' in message.alternatives[0].content
     assert not re.search(r"/privacy/s/", message.body)
+
+
+def test_a_sign_in_code_to_someone_at_two_schools_links_the_notice_page(
+    client, world, settings, mailoutbox
+):
+    """Whānau at two schools: the code is from no one school, and links the notice page."""
+    settings.SITE_URL = "http://testserver"
+    factories.WhanauLinkFactory(
+        student=world.other_school_student,
+        whanau__user=world.whanau,
+    )
+    client.post(reverse("account_request_login_code"), {"email": world.whanau.email})
+    (message,) = mailoutbox
+    assert "Sent by Mahi Tahi." in message.body
+    general = "http://testserver" + reverse("privacy_notice")
+    assert re.search(
+        rf"How we look after your information: {re.escape(general)}(\s|$)", message.body
+    )
+    assert f'href="{general}"' in message.alternatives[0].content
+
+
+def test_a_sign_in_code_from_one_school_links_its_notice(client, world, settings, mailoutbox):
+    settings.SITE_URL = "http://testserver"
+    client.post(reverse("account_request_login_code"), {"email": world.whanau.email})
+    (message,) = mailoutbox
+    assert _link(world.school) in message.body
+    assert f'href="{_link(world.school)}"' in message.alternatives[0].content

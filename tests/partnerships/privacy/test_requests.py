@@ -148,6 +148,22 @@ def test_a_student_and_staff_ask_about_themselves(client, world, summer):
     assert not OutboxEmail.objects.filter(key=f"privacy_request:{by_student.pk}:received")
 
 
+def test_just_me_goes_to_the_school_where_they_are_whanau_or_learn(client, world):
+    """Someone on another school's staff who is whānau here (or learns here) asks "just me"
+    from their family's side: the request goes here, to their tamariki's (or their own)
+    school, not to the school they work at."""
+    for user in (world.whanau, world.student_user):
+        factories.StaffFactory(school=world.other_school, user=user)
+        client.force_login(user)
+        assert "Just me" in client.get(_new()).content.decode()
+        response = _post(client, _new(), about="me", details="About me.")
+        assert response.status_code == 302
+        asked = PrivacyRequest.objects.latest("pk")
+        assert (asked.requester, asked.student, asked.school) == (user, None, world.school)
+    # Staff and nothing else: their own school.
+    assert services.own_school(world.other_school_leader) == world.other_school
+
+
 @pytest.mark.parametrize("who", ["other_whanau", "no_access_whanau", "other_school_leader"])
 def test_a_request_about_a_child_without_access_is_refused(client, world, who):
     """Someone with no access to the child: the same clear message, nothing written."""

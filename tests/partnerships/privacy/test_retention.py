@@ -217,7 +217,8 @@ def build(policy_changed: datetime.date = datetime.date(2025, 1, 1)) -> Scene:
         voice="whanau",
         body="We read it together at home.",
     )
-    leaver_request = request(school, only.user, closed=None, student=leaver)
+    # Answered: what it was about goes with the student (an open one would hold them).
+    leaver_request = request(school, only.user, closed=datetime.date(2025, 12, 1), student=leaver)
     return Scene(
         school=School.objects.get(pk=school.pk),  # its policy as stored, not as created
         other_school=other_school,
@@ -345,7 +346,7 @@ def test_the_night_run_removes_exactly_what_the_policy_says(
     assert entry.object_type == "partnerships.school"
     assert entry.summary == (
         "Retention: removed weekly update photos (1), evidence files (2), audit entries (1), "
-        "expired exports (1), sent emails (1), closed privacy requests (1), "
+        "expired exports (1), emails sent or not sent (1), closed privacy requests (1), "
         "student records (2), whānau members (2), sign-in accounts (2)"
     )
     for name in ("Aroha", "Leaver", "Tama", "Counting", "work.png", s.only_whanau.name):

@@ -47,6 +47,7 @@ def test_leader_marks_a_student_as_left(client, world, today):
     assert response.status_code == 302
     student = Student.objects.get(pk=world.student.pk)
     assert student.left_on == datetime.date(2026, 12, 1)
+    assert student.left_marked_at == timezone.now()  # retention shows them from now
     assert student.classroom is None
     event = AuditEvent.objects.filter(student=student, action="changed").latest("pk")
     assert "Left the school on" in event.summary
@@ -103,6 +104,7 @@ def test_return_undoes_a_mistake(client, world, today):
     assert response.status_code == 302
     student = Student.objects.get(pk=world.student.pk)
     assert student.left_on is None
+    assert student.left_marked_at is None
     assert student in students_managed_by(world.leader)
     assert "Back at the school" in AuditEvent.objects.filter(student=student).latest("pk").summary
 

@@ -138,6 +138,7 @@ def test_the_top_year_leaves(world, school):
     )
     top.refresh_from_db()
     assert top.left_on == timezone.localdate()
+    assert top.left_marked_at == timezone.now()
     assert top.classroom is None
     assert top.year_level == 6  # they leave at the level they reached
     assert not SignInCard.objects.active().filter(pk=card.pk).exists()
