@@ -86,6 +86,7 @@ def write_person(export: PrivacyExport, target: BinaryIO) -> bool:
                 "person": request.requester,
                 "student": child_of(subject),
                 "sections": shown,
+                "has_files": any(each["files"] for each in shown),
                 "received_at": request.received_at,
                 "built_at": timezone.now(),
                 "language": language,
