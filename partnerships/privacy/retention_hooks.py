@@ -12,7 +12,18 @@
 The clock, the counting and the run are in ``retention``.
 """
 
-from django.db.models import DateField, DateTimeField, Exists, F, Func, OuterRef, Q, Subquery
+import datetime
+
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils.translation import gettext_lazy
 
@@ -75,19 +86,17 @@ def _latest(field: str, output):
 
 
 def _in_order(win: Window, left: str, marked: str):
-    """Roughly the removal day, in SQL: to name the first few to go (the day shown beside a
-    name is ``win.removal_day``'s)."""
-    after = Func(
-        F(left),
-        template=f"(%(expressions)s + interval '{int(win.years)} years')::date",
-        output_field=DateField(),
+    """Roughly the removal day, in SQL (on SQLite too): to name the first few to go. A year is
+    counted as 365.25 days here; the day shown beside a name is ``win.removal_day``'s."""
+    after = ExpressionWrapper(
+        F(left) + datetime.timedelta(days=round(365.25 * win.years)),
+        output_field=DateTimeField(),
     )
-    shown = Func(
-        TruncDate(marked, tzinfo=win.zone),
-        template=f"(%(expressions)s + {GRACE.days})",
-        output_field=DateField(),
+    shown = ExpressionWrapper(
+        TruncDate(marked, tzinfo=win.zone) + GRACE, output_field=DateTimeField()
     )
-    return Greatest(after, shown)  # PostgreSQL's GREATEST passes over a NULL
+    # Never marked: the day the years run out. (SQLite's MAX gives NULL for a NULL.)
+    return Greatest(after, Coalesce(shown, after))
 
 
 def _marked_day(when, win: Window):
