@@ -11,8 +11,10 @@ import json
 from django.utils.translation import gettext as _
 
 from partnerships.models import (
+    AuditEvent,
     Classroom,
     Household,
+    PrivacyRequest,
     Staff,
     Student,
     WhanauLink,
@@ -184,5 +186,44 @@ def school_tables(school):
                 "; ".join(user.name for user in classroom.teachers.all()),
             ]
             for classroom in classes.prefetch_related("teachers")
+        ),
+    )
+    # The record of who viewed and changed what, and the privacy requests: the school must be
+    # able to show both after it leaves.
+    audit_columns = [
+        "id",
+        "at",
+        "actor__name",
+        "student_id",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+    ]
+    yield Table(
+        "audit_trail",
+        audit_columns,
+        _values(AuditEvent.objects.filter(school=school).select_related("actor"), audit_columns),
+    )
+    request_columns = [
+        "id",
+        "kind",
+        "status",
+        "requester__name",
+        "student_id",
+        "received_at",
+        "due_on",
+        "include_student",
+        "details",
+        "response",
+        "statement",
+        "closed_at",
+    ]
+    yield Table(
+        "privacy_requests",
+        request_columns,
+        _values(
+            PrivacyRequest.objects.filter(school=school).select_related("requester"),
+            request_columns,
         ),
     )

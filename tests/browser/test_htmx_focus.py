@@ -51,7 +51,7 @@ def test_a_step_ticked_and_a_comment_posted_keep_focus_and_say_so(page, live_ser
     page.keyboard.type("He loves ticking it off himself.")
     tab_to(page, "Post", "button")
     page.keyboard.press("Enter")
-    page.locator("#comments").get_by_text("He loves ticking it off himself.").wait_for()
+    page.locator("#comments").get_by_text("He loves ticking it off himself.", exact=True).wait_for()
     focus_within(page, "#comments")
     assert focused(page, "focused.id === 'comments-heading'")
     said(page, "Your comment is posted.")

@@ -68,6 +68,8 @@ def test_a_csv_per_kind_with_formulas_neutralised_and_the_evidence_files(world):
         "weekly_update_replies",
         "reports",
         "report_responses",
+        "audit_trail",
+        "privacy_requests",
     ):
         assert f"{kind}.csv" in names, kind
     students = rows(archive, "students")
