@@ -3,7 +3,10 @@
 Until they say they have read it, a page they open sends them to the notice, which sends them
 back to that page afterwards. It is decided before the page's view runs, so nothing the view
 would do happens for a page they never saw: the home page still has "new since your last
-visit" when they get there, and no one is recorded as having viewed a child's record.
+visit" when they get there, and no one is recorded as having viewed a child's record. A file
+opened from a link (a photo, a report's PDF, a calendar entry) waits for the notice too, and
+comes once it is read, through the notice's ``next``. Their own privacy export is a privacy
+page, open all along.
 
 No query for anyone: the person and their roles are loaded for every page anyway.
 """
@@ -21,31 +24,12 @@ OPEN_PREFIXES = ("privacy_", "account_", "mfa_")
 OPEN_NAMES = {"set_language"}
 OPEN_NAMESPACES = {"admin"}
 
-# Addresses that send a file rather than a page (a photo inside a page, a PDF, a calendar
-# entry, a CSV): they come as they are, since a file cannot show the notice. URL names, so no
-# app is imported here; a test checks each still names an address.
-DOWNLOADS = {
-    "evidence_file",
-    "weekly_update_photo",
-    "booking_calendar",
-    "report_pdf",
-    "class_cards_pdf",
-    "class_export",
-    "school_export",
-    "privacy_export_download",
-}
-# Pages that send a file instead when asked to with this query parameter.
-DOWNLOAD_QUERIES = {"dashboard": "export", "dashboard_students": "export"}
-
-
-def _is_open(match, request) -> bool:
+def _is_open(match) -> bool:
     name = match.url_name or ""
     return (
         name in OPEN_NAMES
-        or name in DOWNLOADS
         or name.startswith(OPEN_PREFIXES)
         or not OPEN_NAMESPACES.isdisjoint(match.namespaces)
-        or (name in DOWNLOAD_QUERIES and DOWNLOAD_QUERIES[name] in request.GET)
     )
 
 
@@ -76,6 +60,6 @@ class FirstNoticeMiddleware:
             and user.privacy_notice_seen_at is None
             and request.headers.get("HX-Request") != "true"
             and not request.path.startswith(self.skipped)
-            and not _is_open(match, request)
+            and not _is_open(match)
             and request_roles(request).is_whanau
         )

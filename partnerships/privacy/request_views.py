@@ -99,7 +99,7 @@ def _record_asked(request):
     if the person may ask about it, else (None, None) and a reason."""
     record_type, _sep, record_id = request.GET.get("record", "").partition(":")
     kind_of = services.correctable(record_type)
-    if kind_of is None or not record_id.isdigit() or len(record_id) > 18:
+    if kind_of is None or not (record_id.isascii() and record_id.isdigit()) or len(record_id) > 18:
         return record_type, None, None
     return record_type, kind_of, kind_of.find(request.user, int(record_id))
 

@@ -205,7 +205,7 @@ def _orphan_accounts(user_ids: set[int]) -> list[int]:
         return []
     return list(
         User.objects.filter(pk__in=user_ids, is_staff=False, is_superuser=False)
-        .exclude(Exists(Staff.objects.filter(user=OuterRef("pk"))))
+        .exclude(Exists(Staff.everyone.filter(user=OuterRef("pk"))))
         .exclude(Exists(WhanauMember.objects.filter(user=OuterRef("pk"))))
         .exclude(Exists(Student.objects.filter(user=OuterRef("pk"))))
         .values_list("pk", flat=True)

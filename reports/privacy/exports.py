@@ -50,7 +50,15 @@ def _published(subject: Subject, student):
             if each.get("comment"):
                 text += f": {each['comment']}"
             row[each["name"]] = str(text)
-        goals = [f"{goal['title']} ({goal['status_label']})" for goal in shown_content["goals"]]
+        goals = [
+            "\n".join(
+                [
+                    f"{goal['title']} ({goal['status_label']})",
+                    *(f"{each.heading}: {each.text}" for each in goal.get("statements", ())),
+                ]
+            )
+            for goal in shown_content["goals"]
+        ]
         row[str(content.SECTIONS["goals"])] = "\n".join(str(goal) for goal in goals)
         for name in ("teacher_comment", "support_note", "student_reflection"):
             row[str(content.SECTIONS[name])] = shown_content.get(name) or ""

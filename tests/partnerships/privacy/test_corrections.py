@@ -268,6 +268,13 @@ def test_statements_are_shown_on_the_goal_list_inbox_and_report(client, world, o
         text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
         assert FROM_WHANAU in text
         assert STATEMENT in text
+    # The family's export carries the report with the goal's statement beside it.
+    subject = Subject(school=world.school, user=world.whanau, student=world.student)
+    [reports] = [
+        s for s in archive.person_sections(subject) if any("Published" in r for r in s.rows)
+    ]
+    [row] = reports.rows
+    assert STATEMENT in "\n".join(str(value) for value in row.values())
 
 
 def test_a_comment_declined_shows_the_statement_in_the_thread(client, world):

@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from django.core import signing
 from django.test import RequestFactory
-from django.urls import get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from partnerships.models import AuditEvent, PrivacyPolicy, User
-from partnerships.privacy.first_notice import DOWNLOAD_QUERIES, DOWNLOADS, FirstNoticeMiddleware
+from partnerships.privacy.first_notice import FirstNoticeMiddleware
 from partnerships.privacy.notice import NOTICE_SALT, notice_path, notice_token
 from tests import factories
 
@@ -228,25 +229,19 @@ def _decided(world, path, view=None):
         lambda w: reverse("evidence_file", args=[1]),
         lambda w: reverse("booking_calendar", args=[1]),
         lambda w: reverse("report_pdf", args=[1]),
-        lambda w: reverse("weekly_update_photo", args=[1]),
-        lambda w: reverse("class_cards_pdf", args=[w.classroom.pk]),
-        lambda w: reverse("class_export", args=[w.classroom.pk]),
-        lambda w: reverse("school_export"),
-        lambda w: reverse("privacy_export_download", args=[1]),
-        lambda w: reverse("dashboard") + "?export=not_reached",
-        lambda w: reverse("dashboard_students") + "?export=csv",
     ],
 )
-def test_downloads_pass_through(world, path):
-    """A file, a calendar or a CSV cannot show the notice: it comes as it is."""
-    assert _decided(world, path(world)) is None
+def test_a_file_from_a_link_waits_for_the_notice_and_comes_after(world, path):
+    """A photo, a report or a calendar entry of a child is theirs once the notice is read: the
+    notice sends them on to it."""
+    address = path(world)
+    response = _decided(world, address)
+    assert response.status_code == 302
+    assert response.url == reverse("privacy_notice") + "?" + urlencode({"next": address})
 
 
-def test_every_download_named_is_still_an_address():
-    """A renamed address would quietly start sending its file to the notice instead."""
-    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
-    assert names >= DOWNLOADS
-    assert names >= set(DOWNLOAD_QUERIES)
+def test_their_own_privacy_export_is_open_before_the_notice(world):
+    assert _decided(world, reverse("privacy_export_download", args=[1])) is None
 
 
 def test_the_page_itself_is_sent_to_the_notice_without_its_view_running(world):

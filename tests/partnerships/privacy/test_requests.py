@@ -193,6 +193,7 @@ def test_a_correction_of_another_familys_record_is_refused(client, world):
         "learners.goal:999999999",
         "nonsense:1",
         "learners.goal:abc",
+        "learners.goal:²",  # a digit to str.isdigit, not to int()
     ]
     before = _counts()
     client.force_login(world.other_whanau)

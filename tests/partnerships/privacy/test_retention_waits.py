@@ -196,3 +196,21 @@ def test_the_page_shows_who_waits_for_an_open_request(client, school, asked):
     assert "Ana About, Hine Family, Rawiri Own" in waiting
     assert "Kiri Plain" not in waiting
     assert "Ana About" not in _before
+
+
+def test_a_former_teacher_whose_child_goes_keeps_their_account_and_staff_row(
+    school, time_machine, django_capture_on_commit_callbacks
+):
+    """A leaver's whānau member who once taught (here or at another school) keeps their
+    account: their staff row stays theirs, with the times they hosted and what they agreed."""
+    elsewhere = factories.SchoolFactory(name="Tōtara School")
+    former = factories.StaffFactory(school=elsewhere, left_at=timezone.now())
+    child = leaver(school, "Mere Former")
+    whanau = factories.WhanauLinkFactory(student=child, whanau__user=former.user).whanau
+
+    night_run(time_machine, django_capture_on_commit_callbacks)
+
+    assert not exists(child)
+    assert not exists(whanau)
+    assert User.objects.filter(pk=former.user_id).exists()
+    assert type(former).everyone.filter(pk=former.pk).exists()
