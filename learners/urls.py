@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learners import inbox, inquiry_views, views
+from learners import evidence_views, inbox, inquiry_views, views
 
 urlpatterns = [
     path("students/<int:pk>/goals/", views.goal_list, name="goal_list"),
@@ -15,8 +15,8 @@ urlpatterns = [
     path("steps/<int:pk>/", views.next_step_edit, name="next_step_edit"),
     path("steps/<int:pk>/done/", views.next_step_done, name="next_step_done"),
     path("steps/<int:pk>/move/", views.next_step_move, name="next_step_move"),
-    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
-    path("evidence/<int:pk>/confirm/", views.evidence_confirm, name="evidence_confirm"),
+    path("evidence/<int:pk>/", evidence_views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/confirm/", evidence_views.evidence_confirm, name="evidence_confirm"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
