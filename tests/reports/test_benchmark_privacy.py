@@ -35,19 +35,22 @@ def _state(school) -> dict:
 
 @pytest.mark.django_db
 def test_a_small_school_is_measured_and_left_as_it_was():
-    """At 30 students every step is timed within its budget, each export says its size and
-    what it holds, retention says what it removed; and afterwards the database and the
-    export storage are as they were."""
+    """At 30 students every step is timed against its budget (the verdict not asserted: a
+    busy machine is no measurement), each export says its size and what it holds, retention
+    says what it removed; and afterwards the database and the export storage are as they
+    were."""
     seed(1, 30, lambda line: None)
     school = demo_school()
     before = _state(school)
     out = StringIO()
-    call_command("benchmark_privacy", "--skip-seed", stdout=out, stderr=StringIO())
+    call_command(
+        "benchmark_privacy", "--skip-seed", "--figures-only", stdout=out, stderr=StringIO()
+    )
     text = out.getvalue()
     assert "30 students" in text
     for step in ("whole-school export", "a person's export", "retention preview"):
-        assert re.search(rf"^{step}\s+\d+\.\d\d\s+\d+s\s+yes$", text, re.MULTILINE), text
-    assert re.search(r"^retention run\s+\d+\.\d\d\s+60s\s+yes$", text, re.MULTILINE), text
+        assert re.search(rf"^{step}\s+\d+\.\d\d\s+\d+s\s+(yes|NO)$", text, re.MULTILINE), text
+    assert re.search(r"^retention run\s+\d+\.\d\d\s+60s\s+(yes|NO)$", text, re.MULTILINE), text
     assert re.search(r"zip [\d.,]+ [kM]B .*\n\s+[1-9]\d* CSVs, [\d,]+ files", text), text
     assert "with the child's record" in text
     assert re.search(r"[1-9]\d* students marked as having left", text), text
