@@ -24,6 +24,7 @@ OPEN_PREFIXES = ("privacy_", "account_", "mfa_")
 OPEN_NAMES = {"set_language"}
 OPEN_NAMESPACES = {"admin"}
 
+
 def _is_open(match) -> bool:
     name = match.url_name or ""
     return (
