@@ -18,7 +18,7 @@ from partnerships.models import (
 )
 from partnerships.privacy import retention, retention_tasks
 from tests import factories
-from tests.partnerships.privacy.test_retention import NIGHT, TODAY, at, exists
+from tests.partnerships.privacy.retention_world import NIGHT, TODAY, at, exists
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from partnerships.models import (
 from partnerships.privacy import retention, retention_tasks
 from partnerships.year import services
 from tests import factories
-from tests.partnerships.privacy.test_retention import NIGHT, TODAY, at, exists, request
+from tests.partnerships.privacy.retention_world import NIGHT, TODAY, at, exists, request
 
 pytestmark = pytest.mark.django_db
 
