@@ -14,7 +14,9 @@ school what they see as staff (drafts of updates, staff-only notes).
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from conversations import services
 from conversations.access import own_bookings, time_requests_visible_to
+from conversations.booking import DETAILS as BOOKING_DETAILS
 from conversations.models import (
     Booking,
     LearningConversation,
@@ -25,31 +27,20 @@ from conversations.models import (
 )
 from partnerships.models import Voice, WhanauMember
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
-from partnerships.privacy.rows import child_of, fields, file_name, is_staff_of, shown, whose
+from partnerships.privacy.rows import (
+    child_of,
+    csv_rows,
+    fields,
+    file_name,
+    is_staff_of,
+    shown,
+    whose,
+)
 
-CONVERSATION_FIELDS = (
-    "kind",
-    "held_at",
-    "place",
-    "led_by",
-    "student_attended",
-    "others",
-    "school_noticed",
-    "whanau_see",
-    "student_said",
-    "agreed_next_steps",
-    "follow_up_on",
-)
+# What whānau read of a conversation's record: all of it but the staff-only notes.
+CONVERSATION_FIELDS = tuple(name for name in services.CONVERSATION_FIELDS if name != "staff_notes")
 UPDATE_FIELDS = ("week", "learned", "proud_of", "working_on", "question_for_home")
-BOOKING_FIELDS = (
-    "how",
-    "needs_childcare",
-    "needs_interpreter",
-    "interpreter_language",
-    "needs_accessible_room",
-    "note",
-    "cancelled_at",
-)
+BOOKING_FIELDS = (*BOOKING_DETAILS, "cancelled_at")
 
 
 def _conversations(subject: Subject, student):
@@ -187,11 +178,6 @@ def person_sections(subject: Subject):
 # A school's tables -------------------------------------------------------------------
 
 
-def _rows(queryset, names):
-    for row in queryset.values_list(*names).iterator(chunk_size=1000):
-        yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
-
-
 @SCHOOL_TABLES.register("conversations", order=30)
 def school_tables(school):
     tables = {
@@ -200,8 +186,7 @@ def school_tables(school):
             [
                 "id",
                 "student_id",
-                *CONVERSATION_FIELDS,
-                "staff_notes",
+                *services.CONVERSATION_FIELDS,
                 "recorded_by__name",
                 "created_at",
             ],
@@ -254,7 +239,7 @@ def school_tables(school):
         ),
     }
     for name, (queryset, names) in tables.items():
-        yield Table(name, names, _rows(queryset.order_by("pk"), names))
+        yield Table(name, names, csv_rows(queryset.order_by("pk"), names))
     photos = WeeklyUpdate.objects.filter(student__school=school).exclude(photo="").order_by("pk")
     yield Table(
         "weekly_update_photos",

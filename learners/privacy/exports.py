@@ -11,8 +11,6 @@ teaches at the school what they see as staff. Contributors are named only as "yo
 their part.
 """
 
-import json
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -29,7 +27,15 @@ from learners.models import (
 from partnerships.access import own_whanau_links
 from partnerships.models import Voice
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
-from partnerships.privacy.rows import child_of, file_name, is_staff_of, label, shown, whose
+from partnerships.privacy.rows import (
+    child_of,
+    csv_rows,
+    file_name,
+    is_staff_of,
+    label,
+    shown,
+    whose,
+)
 from partnerships.privacy.statements import statement_rows
 
 
@@ -216,19 +222,6 @@ def person_sections(subject: Subject):
 # A school's tables -------------------------------------------------------------------
 
 
-def _cell(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, list):  # statements of correction: as JSON, for a computer to read
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _rows(queryset, names):
-    for row in queryset.values_list(*names).iterator(chunk_size=1000):
-        yield [_cell(value) for value in row]
-
-
 @SCHOOL_TABLES.register("learners", order=20)
 def school_tables(school):
     goals = Goal.objects.filter(student__school=school)
@@ -293,7 +286,7 @@ def school_tables(school):
         ),
     }
     for name, (queryset, names) in columns.items():
-        yield Table(name, names, _rows(queryset, names))
+        yield Table(name, names, csv_rows(queryset, names))
     evidence = Evidence.objects.filter(goal__student__school=school).order_by("pk")
     names = [
         "id",
@@ -313,7 +306,7 @@ def school_tables(school):
         [*names, "file"],
         (
             [*row, "files/" + file_name("evidence", row[0], row[4]) if stored else ""]
-            for *row, stored in _rows(evidence, [*names, "file"])
+            for *row, stored in csv_rows(evidence, [*names, "file"])
         ),
         (
             (file_name("", each.pk, each.original_name).lstrip("/"), each.file)

@@ -6,8 +6,6 @@ and the profile of the student it is about. Never another whānau member's recor
 of the same child's other household: each person asks for their own.
 """
 
-import json
-
 from django.utils.translation import gettext as _
 
 from partnerships.models import (
@@ -22,7 +20,7 @@ from partnerships.models import (
 )
 from partnerships.privacy import export_mail  # noqa: F401  (the export-ready email's kind)
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
-from partnerships.privacy.rows import child_of, fields, label, shown
+from partnerships.privacy.rows import child_of, csv_rows, fields, label, shown
 from partnerships.privacy.statements import statement_rows
 
 WHANAU_FIELDS = (
@@ -102,22 +100,6 @@ def person_sections(subject: Subject):
 # A school's tables -------------------------------------------------------------------
 
 
-def _values(queryset, names):
-    for obj in queryset.iterator(chunk_size=500):
-        yield [_cell(obj, name) for name in names]
-
-
-def _cell(obj, name):
-    value = obj
-    for part in name.split("__"):
-        value = getattr(value, part, None) if value is not None else None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, list):  # statements of correction: as JSON, for a computer to read
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
-
-
 @SCHOOL_TABLES.register("partnerships.people", order=10)
 def school_tables(school):
     student_columns = [
@@ -139,13 +121,15 @@ def school_tables(school):
     yield Table(
         "students",
         student_columns,
-        _values(Student.objects.filter(school=school).select_related("classroom"), student_columns),
+        csv_rows(
+            Student.objects.filter(school=school).select_related("classroom"), student_columns
+        ),
     )
     whanau_columns = ["id", "household_id", "user__email", *WHANAU_FIELDS, "correction_statements"]
     yield Table(
         "whanau",
         whanau_columns,
-        _values(WhanauMember.objects.filter(school=school).select_related("user"), whanau_columns),
+        csv_rows(WhanauMember.objects.filter(school=school).select_related("user"), whanau_columns),
     )
     link_columns = [
         "id",
@@ -158,19 +142,19 @@ def school_tables(school):
     yield Table(
         "whanau_links",
         link_columns,
-        _values(WhanauLink.objects.filter(student__school=school), link_columns),
+        csv_rows(WhanauLink.objects.filter(student__school=school), link_columns),
     )
     household_columns = ["id", "name", "created_at"]
     yield Table(
         "households",
         household_columns,
-        _values(Household.objects.filter(school=school), household_columns),
+        csv_rows(Household.objects.filter(school=school), household_columns),
     )
     staff_columns = ["id", "user__name", "user__email", "role", "title", "joined_at", "left_at"]
     yield Table(
         "staff",
         staff_columns,
-        _values(Staff.everyone.filter(school=school).select_related("user"), staff_columns),
+        csv_rows(Staff.everyone.filter(school=school).select_related("user"), staff_columns),
     )
     class_columns = ["id", "name", "year_level", "archived_on", "teachers"]
     classes = Classroom.objects.filter(school=school)
@@ -182,7 +166,7 @@ def school_tables(school):
                 classroom.pk,
                 classroom.name,
                 classroom.year_level,
-                _cell(classroom, "archived_on"),
+                classroom.archived_on and classroom.archived_on.isoformat(),
                 "; ".join(user.name for user in classroom.teachers.all()),
             ]
             for classroom in classes.prefetch_related("teachers")
@@ -203,7 +187,7 @@ def school_tables(school):
     yield Table(
         "audit_trail",
         audit_columns,
-        _values(AuditEvent.objects.filter(school=school).select_related("actor"), audit_columns),
+        csv_rows(AuditEvent.objects.filter(school=school).select_related("actor"), audit_columns),
     )
     request_columns = [
         "id",
@@ -222,7 +206,7 @@ def school_tables(school):
     yield Table(
         "privacy_requests",
         request_columns,
-        _values(
+        csv_rows(
             PrivacyRequest.objects.filter(school=school).select_related("requester"),
             request_columns,
         ),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import Voice
 from partnerships.privacy.hooks import PERSON_SECTIONS, SCHOOL_TABLES, Section, Subject, Table
-from partnerships.privacy.rows import child_of, is_staff_of, shown, whose
+from partnerships.privacy.rows import child_of, csv_rows, is_staff_of, shown, whose
 from reports import content
 from reports.models import Judgement, Report, ReportResponse, ReportVersion
 
@@ -103,11 +103,6 @@ def person_sections(subject: Subject):
 # A school's tables -------------------------------------------------------------------
 
 
-def _rows(queryset, names):
-    for row in queryset.values_list(*names).iterator(chunk_size=1000):
-        yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
-
-
 @SCHOOL_TABLES.register("reports", order=40)
 def school_tables(school):
     tables = {
@@ -139,4 +134,4 @@ def school_tables(school):
         ),
     }
     for name, (queryset, names) in tables.items():
-        yield Table(name, names, _rows(queryset.order_by("pk"), names))
+        yield Table(name, names, csv_rows(queryset.order_by("pk"), names))
